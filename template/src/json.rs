@@ -1,0 +1,150 @@
+//! Strict JSON → canonical JSON with spans, via dprint's jsonc-parser with every
+//! leniency turned off.
+
+use jsonc_parser::ast::{ObjectPropName, Value as Ast};
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use serde_json::{Map, Number, Value};
+
+use crate::error::{LoadError, LoadErrorKind};
+use crate::lines::LineIndex;
+use crate::span::{Shape, Span, SpanNode};
+use crate::Limits;
+
+pub(crate) fn parse(
+    text: &str,
+    name: &str,
+    lines: &LineIndex,
+    limits: &Limits,
+) -> Result<(Value, SpanNode), LoadError> {
+    let at = |offset: usize, kind: LoadErrorKind| {
+        let (line, column) = lines.line_col(text, offset);
+        LoadError::at(name, line, column, kind)
+    };
+    // The parser recurses, so bound the depth before handing it the text.
+    if let Some(offset) = too_deep(text, limits.max_depth) {
+        return Err(at(offset, LoadErrorKind::TooDeep(limits.max_depth)));
+    }
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_extended_string_escapes: false,
+        allow_non_finite_numbers: false,
+    };
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &collect, &options).map_err(|e| {
+        at(
+            e.range().start,
+            LoadErrorKind::Syntax(e.kind().to_string()),
+        )
+    })?;
+    let Some(root) = parsed.value else {
+        return Err(LoadError::whole_file(name, LoadErrorKind::Empty));
+    };
+    convert(root, &at, lines, text)
+}
+
+fn convert(
+    node: Ast<'_>,
+    at: &impl Fn(usize, LoadErrorKind) -> LoadError,
+    lines: &LineIndex,
+    text: &str,
+) -> Result<(Value, SpanNode), LoadError> {
+    let span_of = |r: jsonc_parser::common::Range| Span {
+        start: r.start,
+        end: r.end,
+    };
+    Ok(match node {
+        Ast::StringLit(s) => (Value::String(s.value.into_owned()), SpanNode::leaf(span_of(s.range))),
+        Ast::BooleanLit(b) => (Value::Bool(b.value), SpanNode::leaf(span_of(b.range))),
+        Ast::NullKeyword(n) => (Value::Null, SpanNode::leaf(span_of(n.range))),
+        Ast::NumberLit(n) => {
+            let value = serde_json::from_str::<Number>(n.value)
+                .map(Value::Number)
+                .or_else(|_| n.value.parse::<f64>().map(Value::from))
+                .map_err(|_| at(n.range.start, LoadErrorKind::Syntax(format!("bad number `{}`", n.value))))?;
+            (value, SpanNode::leaf(span_of(n.range)))
+        }
+        Ast::Array(a) => {
+            let span = span_of(a.range);
+            let mut items = Vec::with_capacity(a.elements.len());
+            let mut spans = Vec::with_capacity(a.elements.len());
+            for element in a.elements {
+                let (v, s) = convert(element, at, lines, text)?;
+                items.push(v);
+                spans.push(s);
+            }
+            (
+                Value::Array(items),
+                SpanNode {
+                    span,
+                    shape: Shape::Seq(spans),
+                },
+            )
+        }
+        Ast::Object(o) => {
+            let span = span_of(o.range);
+            let mut members = Map::new();
+            let mut spans: Vec<(String, Span, SpanNode)> = Vec::with_capacity(o.properties.len());
+            for prop in o.properties {
+                let (key, key_range) = match prop.name {
+                    ObjectPropName::String(s) => (s.value.into_owned(), s.range),
+                    ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                };
+                let key_span = span_of(key_range);
+                if let Some((_, first, _)) = spans.iter().find(|(k, _, _)| *k == key) {
+                    let first_line = lines.line_col(text, first.start).0;
+                    return Err(at(key_span.start, LoadErrorKind::DuplicateKey { key, first_line }));
+                }
+                let (v, s) = convert(prop.value, at, lines, text)?;
+                members.insert(key.clone(), v);
+                spans.push((key, key_span, s));
+            }
+            (
+                Value::Object(members),
+                SpanNode {
+                    span,
+                    shape: Shape::Map(spans),
+                },
+            )
+        }
+    })
+}
+
+/// Byte offset where bracket nesting first exceeds `max`, skipping string contents.
+fn too_deep(text: &str, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}

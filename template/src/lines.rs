@@ -1,0 +1,96 @@
+//! Byte offset ↔ line and column conversion.
+
+/// Start offsets of every line of a text, for O(log n) line lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text` (after `\n`; `\r\n` counts as one break).
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based character column of byte `offset` in `text`.
+    /// Offsets past the end or inside a character are clamped.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// Byte offset of 1-based `line` and 0-based character column `col` in `text`.
+    pub fn offset(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = &text[start..];
+        rest.char_indices()
+            .nth(col)
+            .map(|(i, _)| start + i)
+            .unwrap_or_else(|| {
+                // Column past the last character of the text.
+                text.len()
+            })
+    }
+
+    /// Byte range of 1-based `line`, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(line)
+            .map(|&next| next - 1)
+            .unwrap_or(text.len());
+        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end.max(start)
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Always false: even empty text has one line.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_offsets_both_ways() {
+        let text = "ab\nçd\r\nef";
+        let lines = LineIndex::new(text);
+        assert_eq!(lines.line_col(text, 0), (1, 1));
+        assert_eq!(lines.line_col(text, 3), (2, 1));
+        assert_eq!(lines.line_col(text, 5), (2, 2)); // after the two-byte ç
+        assert_eq!(lines.offset(text, 2, 1), 5);
+        assert_eq!(&text[lines.line_range(text, 2)], "çd");
+        assert_eq!(&text[lines.line_range(text, 3)], "ef");
+        assert_eq!(lines.line_col(text, 999), (3, 3));
+    }
+}
