@@ -5,10 +5,10 @@ use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use serde_json::{Map, Number, Value};
 
+use crate::Limits;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::lines::LineIndex;
 use crate::span::{Shape, Span, SpanNode};
-use crate::Limits;
 
 pub(crate) fn parse(
     text: &str,
@@ -40,12 +40,8 @@ pub(crate) fn parse(
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &collect, &options).map_err(|e| {
-        at(
-            e.range().start,
-            LoadErrorKind::Syntax(e.kind().to_string()),
-        )
-    })?;
+    let parsed = jsonc_parser::parse_to_ast(text, &collect, &options)
+        .map_err(|e| at(e.range().start, LoadErrorKind::Syntax(e.kind().to_string())))?;
     let Some(root) = parsed.value else {
         return Err(LoadError::whole_file(name, LoadErrorKind::Empty));
     };
@@ -63,14 +59,22 @@ fn convert(
         end: r.end,
     };
     Ok(match node {
-        Ast::StringLit(s) => (Value::String(s.value.into_owned()), SpanNode::leaf(span_of(s.range))),
+        Ast::StringLit(s) => (
+            Value::String(s.value.into_owned()),
+            SpanNode::leaf(span_of(s.range)),
+        ),
         Ast::BooleanLit(b) => (Value::Bool(b.value), SpanNode::leaf(span_of(b.range))),
         Ast::NullKeyword(n) => (Value::Null, SpanNode::leaf(span_of(n.range))),
         Ast::NumberLit(n) => {
             let value = serde_json::from_str::<Number>(n.value)
                 .map(Value::Number)
                 .or_else(|_| n.value.parse::<f64>().map(Value::from))
-                .map_err(|_| at(n.range.start, LoadErrorKind::Syntax(format!("bad number `{}`", n.value))))?;
+                .map_err(|_| {
+                    at(
+                        n.range.start,
+                        LoadErrorKind::Syntax(format!("bad number `{}`", n.value)),
+                    )
+                })?;
             (value, SpanNode::leaf(span_of(n.range)))
         }
         Ast::Array(a) => {
@@ -102,7 +106,10 @@ fn convert(
                 let key_span = span_of(key_range);
                 if let Some((_, first, _)) = spans.iter().find(|(k, _, _)| *k == key) {
                     let first_line = lines.line_col(text, first.start).0;
-                    return Err(at(key_span.start, LoadErrorKind::DuplicateKey { key, first_line }));
+                    return Err(at(
+                        key_span.start,
+                        LoadErrorKind::DuplicateKey { key, first_line },
+                    ));
                 }
                 let (v, s) = convert(prop.value, at, lines, text)?;
                 members.insert(key.clone(), v);

@@ -16,12 +16,12 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::Limits;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::lines::LineIndex;
 use crate::scalar::resolve_plain;
 use crate::span::{Shape, Span, SpanNode};
 use crate::tags::{accepts_collection, long_form};
-use crate::Limits;
 
 const CORE_SCHEMA: &str = "tag:yaml.org,2002:";
 
@@ -30,7 +30,12 @@ pub(super) enum Event<'a> {
     DocumentStart,
     Alias(String),
     /// Text, whether it was plain (unquoted, not a block scalar), anchor, full tag.
-    Scalar(std::borrow::Cow<'a, str>, bool, Option<String>, Option<String>),
+    Scalar(
+        std::borrow::Cow<'a, str>,
+        bool,
+        Option<String>,
+        Option<String>,
+    ),
     SequenceStart(Option<String>, Option<String>),
     MappingStart(Option<String>, Option<String>),
     End,
@@ -114,7 +119,12 @@ impl<'a> Builder<'a> {
 
     /// A syntax error at a (1-based line, 0-based character column) position.
     fn syntax_error(&self, line: usize, col: usize, message: String) -> LoadError {
-        LoadError::at(self.name, line.max(1), col + 1, LoadErrorKind::Syntax(message))
+        LoadError::at(
+            self.name,
+            line.max(1),
+            col + 1,
+            LoadErrorKind::Syntax(message),
+        )
     }
 
     /// Takes one event.
@@ -132,7 +142,9 @@ impl<'a> Builder<'a> {
                 };
                 self.alias_nodes += count;
                 if self.alias_nodes > self.limits.max_alias_nodes {
-                    return Err(self.error(span, LoadErrorKind::AliasBomb(self.limits.max_alias_nodes)));
+                    return Err(
+                        self.error(span, LoadErrorKind::AliasBomb(self.limits.max_alias_nodes))
+                    );
                 }
                 self.push_value(value, spans, span)?;
             }
@@ -221,7 +233,9 @@ impl<'a> Builder<'a> {
             } => {
                 if let Some((_, key_span)) = key {
                     // A key without a value cannot come out of the parser, but be safe.
-                    return Err(self.error(key_span, LoadErrorKind::Syntax("key without value".into())));
+                    return Err(
+                        self.error(key_span, LoadErrorKind::Syntax("key without value".into()))
+                    );
                 }
                 let span = self.collection_span(start, end, spans.iter().map(|(_, _, n)| n.span));
                 (
@@ -247,13 +261,21 @@ impl<'a> Builder<'a> {
     /// A collection runs from its start to its last child; a flow collection also takes
     /// in its closing bracket. (A block collection's end event sits at the next token,
     /// which may be lines below, past comments.)
-    fn collection_span(&self, start: Span, end: Span, children: impl Iterator<Item = Span>) -> Span {
+    fn collection_span(
+        &self,
+        start: Span,
+        end: Span,
+        children: impl Iterator<Item = Span>,
+    ) -> Span {
         let mut span = start;
         if let Some(last) = children.last() {
             span = span.join(last);
         }
         if matches!(self.text.as_bytes().get(end.start), Some(b']' | b'}')) {
-            span = span.join(Span { start: end.start, end: end.start + 1 });
+            span = span.join(Span {
+                start: end.start,
+                end: end.start + 1,
+            });
         }
         span
     }
@@ -334,7 +356,10 @@ impl<'a> Builder<'a> {
     }
 
     fn cfn_tag(&self, tag: &str, span: Span) -> Result<CfnTag, LoadError> {
-        match tag.strip_prefix('!').and_then(|name| Some((name, long_form(name)?))) {
+        match tag
+            .strip_prefix('!')
+            .and_then(|name| Some((name, long_form(name)?)))
+        {
             Some((name, key)) => Ok(CfnTag {
                 name: name.to_string(),
                 key,
@@ -411,4 +436,3 @@ fn wrap(tag: CfnTag, value: Value, node: SpanNode) -> (Value, SpanNode) {
         },
     )
 }
-

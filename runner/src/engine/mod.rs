@@ -1,0 +1,484 @@
+//! The sandbox: one wasmtime [`Engine`] per process, policy components compiled once,
+//! and a fresh, bounded [`Store`] for each evaluation.
+//!
+//! Modelled on Kubewarden's policy host: components are compiled (or deserialized from
+//! a precompiled artifact) once, pre-instantiated with [`PolicyPre`], and every
+//! evaluation gets its own `Store` with an epoch deadline and a memory limit. A policy
+//! that declares itself `reusable` keeps warm instances in a small pool instead; any
+//! instance that traps is dropped.
+
+mod bindings;
+mod cache;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Once};
+use std::time::{Duration, Instant};
+
+use preflight_policy::{
+    Equivalent, Finding, PolicyMeta, Report, RuleInfo, RuleStatus, Severity, Status,
+};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, Store, Trap};
+
+use bindings::preflight::policy::types as wit;
+use bindings::{Policy, PolicyPre};
+pub use cache::CompileCache;
+use state::{HostState, MemoryLimitExceeded};
+
+/// How often the epoch ticks; deadlines are whole ticks.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Bounds on one evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxLimits {
+    /// Wall-clock time for one call into the policy.
+    pub timeout: Duration,
+    /// Largest linear memory a policy instance may have.
+    pub memory_bytes: usize,
+    /// Most findings one evaluation may return.
+    pub max_findings: usize,
+    /// Most bytes of text (messages, pointers, ids) one evaluation may return.
+    pub max_result_bytes: usize,
+}
+
+impl Default for SandboxLimits {
+    fn default() -> Self {
+        SandboxLimits {
+            timeout: Duration::from_secs(2),
+            memory_bytes: 256 * 1024 * 1024,
+            max_findings: 10_000,
+            max_result_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a policy could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The bytes are not a valid component for this host.
+    #[error("not a valid policy component: {0}")]
+    Compile(String),
+    /// The component does not provide the `policy` world.
+    #[error("component does not implement the preflight policy world: {0}")]
+    Contract(String),
+    /// Asking the policy for its metadata failed.
+    #[error("policy failed while describing itself: {0}")]
+    Metadata(#[source] PolicyError),
+    /// The metadata is unusable.
+    #[error("policy metadata is invalid: {0}")]
+    BadMetadata(String),
+}
+
+/// Why one evaluation failed. Every variant is reported as a blocking `policy-error`
+/// (unless the policy is advisory).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PolicyError {
+    /// The epoch deadline passed.
+    #[error("policy ran out of time (limit {0:?})")]
+    Timeout(Duration),
+    /// The policy tried to grow memory past the limit.
+    #[error("policy exceeded its memory limit of {} MiB", .0 / (1024 * 1024))]
+    Memory(usize),
+    /// The policy trapped (panic, stack overflow, unreachable, ...).
+    #[error("policy crashed: {0}")]
+    Trap(String),
+    /// The policy returned an error.
+    #[error("policy returned an error: {0}")]
+    Returned(String),
+    /// The result broke the contract or the result limits.
+    #[error("policy returned a malformed result: {0}")]
+    Malformed(String),
+}
+
+/// One evaluation request, as JSON text.
+#[derive(Debug, Clone)]
+pub struct EvalInput<'a> {
+    /// Canonical template JSON.
+    pub template: &'a str,
+    /// Canonical baseline JSON.
+    pub baseline: Option<&'a str>,
+    /// Path, for messages.
+    pub path: &'a str,
+    /// Settings JSON.
+    pub settings: &'a str,
+}
+
+/// The process-wide policy host.
+pub struct PolicyHost {
+    engine: Engine,
+    linker: Linker<HostState>,
+    cache: CompileCache,
+}
+
+impl PolicyHost {
+    /// Creates the engine (cranelift, epoch interruption, parallel compilation) and the
+    /// linker (WASI preview 2, denying everything, plus the `host` interface).
+    pub fn new(cache: CompileCache) -> Result<PolicyHost, LoadError> {
+        let engine =
+            Engine::new(&engine_config()).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+            .map_err(|e| LoadError::Contract(e.to_string()))?;
+        Policy::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
+            .map_err(|e| LoadError::Contract(e.to_string()))?;
+        start_epoch_ticker(&engine);
+        Ok(PolicyHost {
+            engine,
+            linker,
+            cache,
+        })
+    }
+
+    /// Compiles a component to this engine's native artifact (for embedding or caching).
+    pub fn precompile(&self, wasm: &[u8]) -> Result<Vec<u8>, LoadError> {
+        self.engine
+            .precompile_component(wasm)
+            .map_err(|e| LoadError::Compile(format!("{e:#}")))
+    }
+
+    /// A string identifying which precompiled artifacts this engine accepts.
+    pub fn compatibility_key(&self) -> String {
+        cache::engine_key(&self.engine)
+    }
+
+    /// Loads a policy from component bytes, using `precompiled` when it matches this
+    /// engine and the disk cache otherwise, then reads its metadata in the sandbox.
+    pub fn load(
+        &self,
+        label: &str,
+        wasm: &[u8],
+        precompiled: Option<&[u8]>,
+        limits: SandboxLimits,
+    ) -> Result<LoadedPolicy, LoadError> {
+        let component = self.component(wasm, precompiled)?;
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(|e| LoadError::Contract(format!("{e:#}")))?;
+        let pre = PolicyPre::new(pre).map_err(|e| LoadError::Contract(format!("{e:#}")))?;
+        let mut policy = LoadedPolicy {
+            label: Arc::from(label),
+            meta: placeholder_meta(label),
+            engine: self.engine.clone(),
+            pre,
+            limits,
+            pool: Mutex::new(Vec::new()),
+        };
+        let meta = policy
+            .call(|p, store| p.call_metadata(store))
+            .map_err(LoadError::Metadata)?;
+        policy.meta = meta_from_wit(meta)?;
+        Ok(policy)
+    }
+
+    fn component(&self, wasm: &[u8], precompiled: Option<&[u8]>) -> Result<Component, LoadError> {
+        if let Some(bytes) = precompiled {
+            // SAFETY: `precompiled` is an artifact this program produced at build time
+            // with `precompile` (embedded in the binary); `deserialize` checks that it
+            // was made by this wasmtime version with a compatible configuration.
+            match unsafe { Component::deserialize(&self.engine, bytes) } {
+                Ok(component) => return Ok(component),
+                Err(e) => tracing::debug!("embedded precompiled policy not usable, compiling: {e}"),
+            }
+        }
+        self.cache.load_or_compile(&self.engine, wasm)
+    }
+}
+
+fn engine_config() -> Config {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    config.parallel_compilation(true);
+    config.wasm_component_model(true);
+    // A policy that recurses without bound hits this and traps cleanly.
+    config.max_wasm_stack(1024 * 1024);
+    config
+}
+
+fn start_epoch_ticker(engine: &Engine) {
+    static TICKER: Once = Once::new();
+    let weak = engine.weak();
+    TICKER.call_once(move || {
+        std::thread::Builder::new()
+            .name("preflight-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .expect("spawning the epoch thread");
+    });
+}
+
+/// A loaded policy: its metadata and a pre-instantiated component.
+pub struct LoadedPolicy {
+    label: Arc<str>,
+    meta: PolicyMeta,
+    engine: Engine,
+    pre: PolicyPre<HostState>,
+    limits: SandboxLimits,
+    /// Warm instances of a reusable policy.
+    pool: Mutex<Vec<(Store<HostState>, Policy)>>,
+}
+
+impl LoadedPolicy {
+    /// What the policy says about itself.
+    pub fn meta(&self) -> &PolicyMeta {
+        &self.meta
+    }
+
+    /// The name it was loaded under (built-in name or file path).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The sandbox limits it runs under.
+    pub fn limits(&self) -> SandboxLimits {
+        self.limits
+    }
+
+    /// Evaluates one template in the sandbox.
+    pub fn evaluate(&self, input: &EvalInput<'_>) -> Result<Report, PolicyError> {
+        let request = wit::Input {
+            template: input.template.to_string(),
+            baseline: input.baseline.map(str::to_string),
+            path: input.path.to_string(),
+            settings: input.settings.to_string(),
+        };
+        let report = self.call(|p, store| p.call_evaluate(store, &request))?;
+        let report = report.map_err(|e| PolicyError::Returned(truncate(&e, 2000)))?;
+        self.report_from_wit(report)
+    }
+
+    /// Runs `f` on an instance: a warm one from the pool for reusable policies, or a
+    /// fresh one, under a new epoch deadline. Instances that fail are dropped.
+    fn call<R>(
+        &self,
+        f: impl FnOnce(&Policy, &mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> Result<R, PolicyError> {
+        let warm = if self.meta.reusable {
+            self.pool.lock().map(|mut p| p.pop()).unwrap_or(None)
+        } else {
+            None
+        };
+        let (mut store, policy) = match warm {
+            Some(instance) => instance,
+            None => self.instantiate()?,
+        };
+        let ticks = (self.limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        store.set_epoch_deadline(ticks);
+        let started = Instant::now();
+        match f(&policy, &mut store) {
+            Ok(result) => {
+                tracing::trace!(policy = &*self.label, elapsed = ?started.elapsed(), "evaluated");
+                if self.meta.reusable
+                    && let Ok(mut pool) = self.pool.lock()
+                {
+                    pool.push((store, policy));
+                }
+                Ok(result)
+            }
+            Err(e) => Err(self.classify(e, &store)),
+        }
+    }
+
+    fn instantiate(&self) -> Result<(Store<HostState>, Policy), PolicyError> {
+        let state = HostState::new(Arc::clone(&self.label), self.limits.memory_bytes);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| s);
+        store.set_epoch_deadline(
+            (self.limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64,
+        );
+        let policy = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| self.classify(e, &store))?;
+        Ok((store, policy))
+    }
+
+    fn classify(&self, error: wasmtime::Error, store: &Store<HostState>) -> PolicyError {
+        if let Some(limit) = error.downcast_ref::<MemoryLimitExceeded>() {
+            return PolicyError::Memory(limit.limit);
+        }
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => PolicyError::Timeout(self.limits.timeout),
+            Some(trap) => {
+                let stderr = store.data().stderr();
+                let detail = last_lines(&stderr, 6);
+                if detail.is_empty() {
+                    PolicyError::Trap(trap.to_string())
+                } else {
+                    PolicyError::Trap(format!("{trap}: {detail}"))
+                }
+            }
+            None => PolicyError::Trap(truncate(&format!("{error:#}"), 2000)),
+        }
+    }
+
+    fn report_from_wit(&self, report: wit::Report) -> Result<Report, PolicyError> {
+        if report.findings.len() > self.limits.max_findings {
+            return Err(PolicyError::Malformed(format!(
+                "{} findings, over the limit of {}",
+                report.findings.len(),
+                self.limits.max_findings
+            )));
+        }
+        let size: usize = report
+            .findings
+            .iter()
+            .map(|f| {
+                f.rule.len()
+                    + f.message.len()
+                    + f.pointer.len()
+                    + f.resource.as_ref().map_or(0, String::len)
+                    + f.highlight.as_ref().map_or(0, String::len)
+            })
+            .sum::<usize>()
+            + report.rules.iter().map(|r| r.rule.len()).sum::<usize>();
+        if size > self.limits.max_result_bytes {
+            return Err(PolicyError::Malformed(format!(
+                "{size} bytes of findings, over the limit of {}",
+                self.limits.max_result_bytes
+            )));
+        }
+        let mut findings = Vec::with_capacity(report.findings.len());
+        for f in report.findings {
+            if preflight_template::parse_pointer(&f.pointer).is_err() {
+                return Err(PolicyError::Malformed(format!(
+                    "finding for rule `{}` has a malformed JSON pointer `{}`",
+                    truncate(&f.rule, 100),
+                    truncate(&f.pointer, 100)
+                )));
+            }
+            findings.push(Finding {
+                rule: f.rule,
+                severity: severity_from_wit(f.severity),
+                message: f.message,
+                resource: f.resource,
+                pointer: f.pointer,
+                highlight: f.highlight,
+            });
+        }
+        let rules = report
+            .rules
+            .into_iter()
+            .map(|r| RuleStatus {
+                rule: r.rule,
+                status: match r.status {
+                    wit::Status::Pass => Status::Pass,
+                    wit::Status::Fail => Status::Fail,
+                    wit::Status::Skip => Status::Skip,
+                },
+            })
+            .collect();
+        Ok(Report { findings, rules })
+    }
+}
+
+fn placeholder_meta(label: &str) -> PolicyMeta {
+    PolicyMeta {
+        id: label.to_string(),
+        version: String::new(),
+        description: String::new(),
+        rules: Vec::new(),
+        reusable: false,
+    }
+}
+
+fn meta_from_wit(meta: wit::PolicyMetadata) -> Result<PolicyMeta, LoadError> {
+    let valid_id = |id: &str| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    };
+    if !valid_id(&meta.id) {
+        return Err(LoadError::BadMetadata(format!(
+            "policy id `{}` must be 1-64 characters of letters, digits, `-`, `_`, `.`",
+            truncate(&meta.id, 80)
+        )));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for rule in &meta.rules {
+        if !valid_id(&rule.id) {
+            return Err(LoadError::BadMetadata(format!(
+                "rule id `{}` is not valid",
+                truncate(&rule.id, 80)
+            )));
+        }
+        if !seen.insert(rule.id.as_str()) {
+            return Err(LoadError::BadMetadata(format!(
+                "rule id `{}` appears twice",
+                rule.id
+            )));
+        }
+    }
+    Ok(PolicyMeta {
+        id: meta.id,
+        version: meta.version,
+        description: meta.description,
+        rules: meta
+            .rules
+            .into_iter()
+            .map(|r| RuleInfo {
+                id: r.id,
+                name: r.name,
+                title: r.title,
+                default_severity: severity_from_wit(r.default_severity),
+                help: r.help,
+                equivalents: r
+                    .equivalents
+                    .into_iter()
+                    .map(|e| Equivalent {
+                        tool: e.tool,
+                        ids: e.ids,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        reusable: meta.reusable,
+    })
+}
+
+fn severity_from_wit(s: wit::Severity) -> Severity {
+    match s {
+        wit::Severity::Info => Severity::Info,
+        wit::Severity::Low => Severity::Low,
+        wit::Severity::Medium => Severity::Medium,
+        wit::Severity::High => Severity::High,
+        wit::Severity::Critical => Severity::Critical,
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let start = lines.len().saturating_sub(n);
+    truncate(&lines[start..].join(" | "), 1000)
+}
+
+/// Where compiled components are cached: `$PREFLIGHT_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/preflight`, else `~/.cache/preflight`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("PREFLIGHT_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        return Some(PathBuf::from(dir).join("preflight"));
+    }
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache").join("preflight"))
+}
