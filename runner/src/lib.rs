@@ -1,7 +1,18 @@
 //! preflight: gate AWS SAM / CloudFormation deploys on sandboxed policy checks.
 //!
-//! The library holds everything but the command line: the WebAssembly policy host
-//! ([`engine`]), configuration, the run over templates, `sam validate`, verdicts and
-//! reports. The `preflight` binary renders errors and exit codes at the edge.
+//! The library holds everything but the binary's entry point: the WebAssembly policy
+//! host ([`engine`]), configuration, the run over templates, `sam validate`, verdicts
+//! and reports, and the command line ([`cli`]), which renders errors and exit codes at
+//! the edge.
 
+pub mod baseline;
+pub mod cli;
+pub mod config;
+pub mod discover;
 pub mod engine;
+pub mod finding;
+pub mod policies;
+pub mod report;
+pub mod run;
+pub mod sam;
+pub mod verdict;

@@ -1,0 +1,111 @@
+//! Baselines: the template as last deployed, to compare a change against.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use preflight_template::{Limits, Template};
+
+/// Where a baseline comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaselineSource {
+    /// A template file.
+    File(PathBuf),
+    /// A git revision: the same path at `rev`, or `path` at `rev`.
+    Git {
+        /// Any revision git understands (`HEAD~1`, `main`, a hash).
+        rev: String,
+        /// A path at that revision, relative to the repository root; default: the
+        /// template's own path.
+        path: Option<PathBuf>,
+    },
+}
+
+impl BaselineSource {
+    /// Parses `--baseline FILE` or `--baseline git:REV[:PATH]`.
+    pub fn parse(text: &str) -> BaselineSource {
+        match text.strip_prefix("git:") {
+            Some(rest) => match rest.split_once(':') {
+                Some((rev, path)) => BaselineSource::Git {
+                    rev: rev.to_string(),
+                    path: Some(PathBuf::from(path)),
+                },
+                None => BaselineSource::Git {
+                    rev: rest.to_string(),
+                    path: None,
+                },
+            },
+            None => BaselineSource::File(PathBuf::from(text)),
+        }
+    }
+
+    /// The baseline for `template`: `Ok(None)` when the file did not exist at that
+    /// revision (a new template has no baseline).
+    pub fn resolve(&self, template: &Path, limits: &Limits) -> Result<Option<Template>, String> {
+        match self {
+            BaselineSource::File(path) => Template::load(path, limits)
+                .map(Some)
+                .map_err(|e| format!("baseline {e}")),
+            BaselineSource::Git { rev, path } => {
+                let dir = template
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let spec = match path {
+                    Some(p) => format!("{rev}:{}", p.display()),
+                    None => {
+                        let name = template
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        format!("{rev}:./{name}")
+                    }
+                };
+                let output = Command::new("git")
+                    .arg("-C")
+                    .arg(dir)
+                    .args(["show", &spec])
+                    .output()
+                    .map_err(|e| format!("cannot run git for baseline {spec}: {e}"))?;
+                if !output.status.success() {
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    if stderr.contains("does not exist")
+                        || stderr.contains("exists on disk, but not in")
+                    {
+                        return Ok(None);
+                    }
+                    return Err(format!("baseline git:{spec}: {}", stderr.trim()));
+                }
+                Template::from_bytes(output.stdout, &format!("git:{spec}"), limits)
+                    .map(Some)
+                    .map_err(|e| format!("baseline {e}"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_git_forms() {
+        assert_eq!(
+            BaselineSource::parse("git:HEAD~1"),
+            BaselineSource::Git {
+                rev: "HEAD~1".into(),
+                path: None
+            }
+        );
+        assert_eq!(
+            BaselineSource::parse("git:main:infra/t.yaml"),
+            BaselineSource::Git {
+                rev: "main".into(),
+                path: Some("infra/t.yaml".into())
+            }
+        );
+        assert_eq!(
+            BaselineSource::parse("old.json"),
+            BaselineSource::File("old.json".into())
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! `preflight check TEMPLATE...`
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::{CheckOptions, check_and_report, load_config};
+use super::{Exit, Failure};
+use crate::config::SamMode;
+use crate::policies::BuiltinComponent;
+
+/// Arguments of `preflight check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Template files (YAML or JSON).
+    #[arg(required = true, value_name = "TEMPLATE")]
+    templates: Vec<PathBuf>,
+    /// Run `sam validate`: when on PATH (auto), always (required), or never (off).
+    #[arg(long, value_enum, value_name = "MODE")]
+    sam: Option<SamMode>,
+    #[command(flatten)]
+    options: CheckOptions,
+}
+
+/// Checks the named templates.
+pub fn run(args: CheckArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
+    let config = load_config(args.options.config.as_deref())?;
+    let sam = args.sam.or(config.sam.mode).unwrap_or(SamMode::Auto);
+    let (_, exit) = check_and_report(&args.templates, sam, &args.options, &config, builtins)?;
+    Ok(exit)
+}

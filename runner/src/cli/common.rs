@@ -1,0 +1,150 @@
+//! Options and setup shared by the commands that check templates.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{Exit, Failure};
+use crate::baseline::BaselineSource;
+use crate::config::{Config, SamMode};
+use crate::engine::{CompileCache, PolicyHost, default_cache_dir};
+use crate::policies::{self, ActivePolicy, BuiltinComponent, PolicyOptions};
+use crate::report::{self, Format};
+use crate::run::{Checker, RunReport};
+use crate::sam::SamRunner;
+use crate::verdict::{Override, Verdict};
+
+/// Options of `check` and `audit`.
+#[derive(Debug, Args)]
+pub struct CheckOptions {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: ./preflight.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Compare against this baseline: a template FILE, or git:REV[:PATH].
+    #[arg(long, value_name = "FILE|git:REV[:PATH]")]
+    pub baseline: Option<String>,
+    /// Guard rule file or directory for the `guard` policy (repeatable).
+    #[arg(long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Guard input parameters file (repeatable).
+    #[arg(long = "input-parameters", value_name = "FILE")]
+    pub input_parameters: Vec<PathBuf>,
+    /// Run only this policy (repeatable).
+    #[arg(long = "policy", value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Lift a soft-mandatory rule's blocking findings (repeatable, with --reason).
+    #[arg(long = "override", value_name = "RULE", requires = "reasons")]
+    pub overrides: Vec<String>,
+    /// Why the matching --override is acceptable (one per --override, in order).
+    #[arg(long = "reason", value_name = "TEXT", id = "reasons")]
+    pub reasons: Vec<String>,
+}
+
+impl CheckOptions {
+    /// `--override RULE --reason TEXT` pairs, in order.
+    pub fn overrides(&self) -> Result<Vec<Override>, Failure> {
+        if self.overrides.len() != self.reasons.len() {
+            return Err(Failure::usage(format!(
+                "{} --override but {} --reason: give one reason per override",
+                self.overrides.len(),
+                self.reasons.len()
+            )));
+        }
+        let mut out = Vec::new();
+        for (rule, reason) in self.overrides.iter().zip(&self.reasons) {
+            if reason.trim().is_empty() {
+                return Err(Failure::usage(format!(
+                    "--override {rule} needs a non-empty --reason"
+                )));
+            }
+            out.push(Override {
+                rule: rule.clone(),
+                reason: reason.clone(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Loads configuration from `--config` or the working directory.
+pub fn load_config(explicit: Option<&Path>) -> Result<Config, Failure> {
+    let cwd = std::env::current_dir().map_err(Failure::usage)?;
+    Config::discover(explicit, &cwd).map_err(Failure::usage)
+}
+
+/// Starts the engine and loads the policies.
+pub fn load_policies(
+    config: &Config,
+    builtins: &[BuiltinComponent],
+    options: &CheckOptions,
+) -> Result<Vec<ActivePolicy>, Failure> {
+    let cache = match config.sandbox.cache_dir.clone().or_else(default_cache_dir) {
+        Some(dir) => CompileCache::in_dir(dir),
+        None => CompileCache::disabled(),
+    };
+    let host = PolicyHost::new(cache).map_err(Failure::usage)?;
+    let policy_options = PolicyOptions {
+        guard_rules: options.rules.clone(),
+        guard_parameters: options.input_parameters.clone(),
+        only: options.only.clone(),
+    };
+    policies::resolve(&host, config, builtins, &policy_options).map_err(Failure::usage)
+}
+
+/// Runs the checker over `paths` and writes the report; returns the exit code.
+pub fn check_and_report(
+    paths: &[PathBuf],
+    sam_mode: SamMode,
+    options: &CheckOptions,
+    config: &Config,
+    builtins: &[BuiltinComponent],
+) -> Result<(RunReport, Exit), Failure> {
+    let overrides = options.overrides()?;
+    let sam = SamRunner::detect(sam_mode, &config.sam).map_err(Failure::usage)?;
+    let policies = load_policies(config, builtins, options)?;
+    let baseline = options.baseline.as_deref().map(BaselineSource::parse);
+    let checker = Checker {
+        policies: &policies,
+        sam: sam.as_ref(),
+        limits: config.loader_limits(),
+        baseline: baseline.as_ref(),
+        overrides: &overrides,
+    };
+    let report = checker.run(paths);
+    write_report(&report, options)?;
+    let exit = if report.has_load_errors() {
+        Exit::Usage
+    } else if report.verdict == Verdict::Fail {
+        Exit::Findings
+    } else {
+        Exit::Pass
+    };
+    Ok((report, exit))
+}
+
+/// Writes the report to `--output` or standard output (colour only on a terminal).
+pub fn write_report(report: &RunReport, options: &CheckOptions) -> Result<(), Failure> {
+    let written = match &options.output {
+        Some(path) => {
+            let mut buffer = Vec::new();
+            report::write(
+                report,
+                options.format,
+                &mut anstream::StripStream::new(&mut buffer),
+            )
+            .and_then(|_| std::fs::write(path, buffer))
+        }
+        None => {
+            let mut stdout = anstream::stdout().lock();
+            report::write(report, options.format, &mut stdout).and_then(|_| stdout.flush())
+        }
+    };
+    written.map_err(|e| Failure::usage(format!("cannot write the report: {e}")))
+}

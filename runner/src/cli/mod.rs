@@ -1,0 +1,122 @@
+//! The command line: parses arguments, runs a command, renders errors once, and maps
+//! outcomes to exit codes (see [`Exit`]).
+
+mod audit;
+mod check;
+mod common;
+mod policy;
+mod precompile;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::policies::BuiltinComponent;
+
+/// Exit codes, as documented in DESIGN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Passed (warnings may have been printed).
+    Pass = 0,
+    /// Blocking findings (check, audit, diff with `--fail-on-broadening`).
+    Findings = 1,
+    /// Usage, configuration or input error.
+    Usage = 2,
+    /// Deploy blocked by the gate; the command did not start.
+    Blocked = 3,
+    /// The deploy command failed, or verification after it failed.
+    DeployFailed = 4,
+}
+
+/// An error that ends the command, with its exit code; rendered once, in [`main`].
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit code.
+    pub exit: Exit,
+    /// What to tell the user.
+    pub message: String,
+}
+
+impl Failure {
+    /// A usage, configuration or input error (exit 2).
+    pub fn usage(message: impl std::fmt::Display) -> Failure {
+        Failure {
+            exit: Exit::Usage,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// preflight checks AWS SAM and CloudFormation templates with sandboxed WebAssembly
+/// policies and `sam validate`, flags security changes, and gates deploys on the result.
+#[derive(Debug, Parser)]
+#[command(name = "preflight", version, max_term_width = 100)]
+struct Cli {
+    /// More log output on stderr (-v: info, -vv: debug, -vvv: trace). PREFLIGHT_LOG
+    /// takes a tracing filter instead.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check templates: policies and `sam validate`, with findings located in the source.
+    Check(check::CheckArgs),
+    /// Find every SAM / CloudFormation template under the given paths and check them.
+    Audit(audit::AuditArgs),
+    /// List, inspect and test policies.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+    /// Maintenance commands used by the build.
+    #[command(subcommand, hide = true, name = "self")]
+    SelfCmd(precompile::SelfCommand),
+}
+
+/// Runs the command line with the given built-in policies and returns the exit code.
+pub fn main(builtins: &[BuiltinComponent]) -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Exit::Usage as u8 } else { 0 });
+        }
+    };
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Check(args) => check::run(args, builtins),
+        Command::Audit(args) => audit::run(args, builtins),
+        Command::Policy(cmd) => policy::run(cmd, builtins),
+        Command::SelfCmd(cmd) => precompile::run(cmd, builtins),
+    };
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(failure) => {
+            let mut stderr = anstream::stderr();
+            let _ = std::io::Write::write_fmt(
+                &mut stderr,
+                format_args!("\x1b[1;31merror\x1b[0m: {}\n", failure.message),
+            );
+            ExitCode::from(failure.exit as u8)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let filter = std::env::var("PREFLIGHT_LOG").unwrap_or_else(|_| {
+        match verbose {
+            0 => "warn",
+            1 => "info",
+            2 => "debug",
+            _ => "trace",
+        }
+        .to_string()
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

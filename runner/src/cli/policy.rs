@@ -1,0 +1,198 @@
+//! `preflight policy list | inspect`
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::common::{CheckOptions, load_config, load_policies};
+use super::{Exit, Failure};
+use crate::policies::{ActivePolicy, BuiltinComponent};
+use crate::report::Format;
+
+/// `preflight policy ...`
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the policies that would run, with their rules.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Guard rule file or directory (adds the `guard` policy).
+        #[arg(long = "rules", value_name = "FILE|DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Show one rule's or policy's documentation.
+    Inspect {
+        /// A rule id (`TPL001`) or a policy id (`template`).
+        id: String,
+        /// Configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Serialize)]
+struct PolicyListing {
+    id: String,
+    name: String,
+    version: String,
+    description: String,
+    enforcement: String,
+    reusable: bool,
+    error: Option<String>,
+    rules: Vec<RuleListing>,
+}
+
+#[derive(Serialize)]
+struct RuleListing {
+    id: String,
+    name: String,
+    title: String,
+    severity: String,
+    help: String,
+    equivalents: BTreeMap<String, Vec<String>>,
+}
+
+fn listing(policy: &ActivePolicy) -> PolicyListing {
+    match &policy.loaded {
+        Ok(loaded) => {
+            let meta = loaded.meta();
+            PolicyListing {
+                id: meta.id.clone(),
+                name: policy.name.clone(),
+                version: meta.version.clone(),
+                description: meta.description.clone(),
+                enforcement: policy.enforcement.as_str().to_string(),
+                reusable: meta.reusable,
+                error: None,
+                rules: meta
+                    .rules
+                    .iter()
+                    .map(|r| RuleListing {
+                        id: r.id.clone(),
+                        name: r.name.clone(),
+                        title: r.title.clone(),
+                        severity: policy.rule_severity(&r.id, r.default_severity).to_string(),
+                        help: r.help.clone(),
+                        equivalents: r
+                            .equivalents
+                            .iter()
+                            .map(|e| (e.tool.clone(), e.ids.clone()))
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        }
+        Err(e) => PolicyListing {
+            id: policy.name.clone(),
+            name: policy.name.clone(),
+            version: String::new(),
+            description: String::new(),
+            enforcement: policy.enforcement.as_str().to_string(),
+            reusable: false,
+            error: Some(e.clone()),
+            rules: Vec::new(),
+        },
+    }
+}
+
+/// Runs a `policy` subcommand.
+pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
+    match cmd {
+        PolicyCommand::List {
+            format,
+            config,
+            rules,
+        } => {
+            let config = load_config(config.as_deref())?;
+            let options = options_with_rules(rules);
+            let policies = load_policies(&config, builtins, &options)?;
+            let listings: Vec<PolicyListing> = policies.iter().map(listing).collect();
+            let mut out = anstream::stdout().lock();
+            let result = match format {
+                Format::Json => serde_json::to_writer_pretty(&mut out, &listings)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| writeln!(out)),
+                Format::Human => write_list(&listings, &mut out),
+            };
+            result.map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+            Ok(Exit::Pass)
+        }
+        PolicyCommand::Inspect { id, config } => {
+            let config = load_config(config.as_deref())?;
+            let policies = load_policies(&config, builtins, &options_with_rules(Vec::new()))?;
+            let listings: Vec<PolicyListing> = policies.iter().map(listing).collect();
+            let mut out = anstream::stdout().lock();
+            for policy in &listings {
+                if policy.id == id || policy.name == id {
+                    let _ = writeln!(
+                        out,
+                        "{} {} ({})\n\n{}\n",
+                        policy.id, policy.version, policy.enforcement, policy.description
+                    );
+                    for rule in &policy.rules {
+                        let _ =
+                            writeln!(out, "  {:<10} {:<8} {}", rule.id, rule.severity, rule.title);
+                    }
+                    return Ok(Exit::Pass);
+                }
+                if let Some(rule) = policy
+                    .rules
+                    .iter()
+                    .find(|r| r.id.eq_ignore_ascii_case(&id) || r.name == id)
+                {
+                    let _ = writeln!(
+                        out,
+                        "{} ({}): {}\npolicy: {}   severity: {}",
+                        rule.id, rule.name, rule.title, policy.id, rule.severity
+                    );
+                    for (tool, ids) in &rule.equivalents {
+                        let _ = writeln!(out, "same as: {tool} {}", ids.join(", "));
+                    }
+                    let _ = writeln!(out, "\n{}", rule.help);
+                    return Ok(Exit::Pass);
+                }
+            }
+            Err(Failure::usage(format!(
+                "no policy or rule named `{id}`; see `preflight policy list`"
+            )))
+        }
+    }
+}
+
+fn options_with_rules(rules: Vec<PathBuf>) -> CheckOptions {
+    CheckOptions {
+        format: Format::Human,
+        output: None,
+        config: None,
+        baseline: None,
+        rules,
+        input_parameters: Vec::new(),
+        only: Vec::new(),
+        overrides: Vec::new(),
+        reasons: Vec::new(),
+    }
+}
+
+fn write_list(listings: &[PolicyListing], out: &mut dyn Write) -> std::io::Result<()> {
+    for policy in listings {
+        writeln!(
+            out,
+            "{} {} ({})",
+            policy.id, policy.version, policy.enforcement
+        )?;
+        if let Some(error) = &policy.error {
+            writeln!(out, "  cannot load: {error}")?;
+        }
+        for rule in &policy.rules {
+            writeln!(out, "  {:<10} {:<8} {}", rule.id, rule.severity, rule.title)?;
+        }
+    }
+    Ok(())
+}

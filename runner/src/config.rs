@@ -1,0 +1,472 @@
+//! `preflight.toml`: what to check, how strictly, and how to deploy.
+//!
+//! Keys are kebab-case and unknown keys are errors that point at their line, as in
+//! cargo-deny. Everything has a default, so a project without the file still gets the
+//! built-in policies and `sam validate` when `sam` is on `PATH`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use preflight_policy::Severity;
+use serde::{Deserialize, Serialize};
+
+/// The file name looked up in the working directory.
+pub const FILE_NAME: &str = "preflight.toml";
+
+/// A configuration error, rendered with its location by the caller.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not fit the schema. The message carries the
+    /// line, column and a snippet.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// toml's message, with location and snippet.
+        message: String,
+    },
+    /// A value is valid TOML but not a usable setting.
+    #[error("{path}: {message}")]
+    Value {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// `[deploy]`: the gated deploy.
+    #[serde(default)]
+    pub deploy: DeployConfig,
+    /// `[sam]`: `sam validate`.
+    #[serde(default)]
+    pub sam: SamConfig,
+    /// `[sandbox]`: limits for every policy evaluation.
+    #[serde(default)]
+    pub sandbox: SandboxConfig,
+    /// `[loader]`: limits on template files.
+    #[serde(default)]
+    pub loader: LoaderConfig,
+    /// `[audit]`: which files `preflight audit` looks at.
+    #[serde(default)]
+    pub audit: AuditConfig,
+    /// `[policies.<name>]`: built-in or custom policies and their enforcement.
+    #[serde(default)]
+    pub policies: BTreeMap<String, PolicyConfig>,
+    /// `[suppressions]`: how template suppressions are honoured.
+    #[serde(default)]
+    pub suppressions: SuppressionConfig,
+    /// Where this configuration was read from (none for defaults).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+/// `[deploy]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DeployConfig {
+    /// The deploy command: a string run by `sh -c`, or an argument list.
+    pub command: Option<Command>,
+    /// The stack name.
+    pub stack: Option<String>,
+    /// The template to check and deploy.
+    pub template: Option<PathBuf>,
+    /// When security changes need approval: `never`, `broadening` (default), `any-change`.
+    pub require_approval: Option<ApprovalLevel>,
+    /// Stop the deploy command after this long (e.g. `"30m"`).
+    pub timeout: Option<String>,
+    /// Verify the stack with the `aws` CLI after the command (default true).
+    pub verify: Option<bool>,
+}
+
+/// A command line: a shell string or an argument vector.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Command {
+    /// Run with `sh -c`.
+    Shell(String),
+    /// Run directly.
+    Args(Vec<String>),
+}
+
+/// When security changes need approval before a deploy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApprovalLevel {
+    /// Never ask.
+    Never,
+    /// Ask when a change broadens permissions or exposure.
+    Broadening,
+    /// Ask for any security-relevant change.
+    AnyChange,
+}
+
+/// `[sam]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SamConfig {
+    /// `auto` (run when `sam` is on PATH), `required`, or `off`.
+    pub mode: Option<SamMode>,
+    /// Region passed to `sam validate` when the environment sets none (default `us-east-1`).
+    pub region: Option<String>,
+    /// Also run cfn-lint through `sam validate --lint`.
+    pub lint: Option<bool>,
+    /// Seconds before `sam validate` is stopped (default 120).
+    pub timeout_seconds: Option<u64>,
+}
+
+/// Whether `sam validate` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum SamMode {
+    /// Run when `sam` is on `PATH`.
+    Auto,
+    /// Run, and fail (exit 2) when `sam` is missing.
+    Required,
+    /// Do not run.
+    Off,
+}
+
+/// `[sandbox]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SandboxConfig {
+    /// Time limit per evaluation in milliseconds (default 2000).
+    pub timeout_ms: Option<u64>,
+    /// Memory limit per policy instance in MiB (default 256).
+    pub memory_mib: Option<usize>,
+    /// Where compiled policies are cached (default `~/.cache/preflight`).
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// `[loader]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LoaderConfig {
+    /// Largest template accepted, in bytes (default 5 MiB).
+    pub max_bytes: Option<u64>,
+    /// Deepest nesting accepted (default 128).
+    pub max_depth: Option<usize>,
+    /// Most nodes YAML aliases may add (default 10000).
+    pub max_alias_nodes: Option<usize>,
+}
+
+/// `[audit]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AuditConfig {
+    /// Glob patterns of paths to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// `[suppressions]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SuppressionConfig {
+    /// Rule ids that no template suppression may silence.
+    #[serde(default)]
+    pub non_suppressible: Vec<String>,
+    /// Honour cfn_nag `rules_to_suppress` and checkov `skip` metadata (default true).
+    pub honour_peer_metadata: Option<bool>,
+}
+
+/// How strictly a policy's findings are enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Enforcement {
+    /// Reported, never blocks.
+    Advisory,
+    /// Blocks unless overridden with `--override RULE --reason TEXT`.
+    SoftMandatory,
+    /// Always blocks.
+    HardMandatory,
+}
+
+impl Enforcement {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::Advisory => "advisory",
+            Enforcement::SoftMandatory => "soft-mandatory",
+            Enforcement::HardMandatory => "hard-mandatory",
+        }
+    }
+}
+
+/// `[policies.<name>]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicyConfig {
+    /// Set false to turn the policy off.
+    pub enabled: Option<bool>,
+    /// A custom policy component (`.wasm`), relative to the configuration file.
+    pub path: Option<PathBuf>,
+    /// The component's expected SHA-256 (hex); required for `path` policies.
+    pub sha256: Option<String>,
+    /// Guard rule files or directories (for the `guard` policy).
+    #[serde(default)]
+    pub rules: Vec<PathBuf>,
+    /// Guard input-parameter files (for the `guard` policy).
+    #[serde(default)]
+    pub parameters: Vec<PathBuf>,
+    /// Enforcement level (defaults by policy: see [`default_enforcement`]).
+    pub enforcement: Option<Enforcement>,
+    /// Findings below this severity never block (default `medium`).
+    pub blocking_severity: Option<Severity>,
+    /// Rule ids to turn off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Per-rule overrides.
+    #[serde(default)]
+    pub rule: BTreeMap<String, RuleOverride>,
+    /// Settings passed to the policy as JSON.
+    pub settings: Option<toml::Table>,
+}
+
+/// `[policies.<name>.rule.<ID>]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleOverride {
+    /// Severity to report instead of the rule's.
+    pub severity: Option<Severity>,
+    /// Enforcement for this rule only.
+    pub enforcement: Option<Enforcement>,
+}
+
+/// The default enforcement of a policy when the configuration names none.
+pub fn default_enforcement(policy: &str) -> Enforcement {
+    match policy {
+        "security" => Enforcement::SoftMandatory,
+        _ => Enforcement::HardMandatory,
+    }
+}
+
+impl Config {
+    /// Reads `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Config::parse(&text, path)?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses configuration text; `path` is for messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// `--config FILE`, else `preflight.toml` in `dir` when present, else defaults.
+    pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<Config, ConfigError> {
+        if let Some(path) = explicit {
+            return Config::load(path);
+        }
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            Config::load(&candidate)
+        } else {
+            Ok(Config::default())
+        }
+    }
+
+    /// The directory relative paths in the configuration are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        self.source
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    p.to_path_buf()
+                }
+            })
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let bad = |message: String| ConfigError::Value {
+            path: path.to_path_buf(),
+            message,
+        };
+        for (name, policy) in &self.policies {
+            if let Some(wasm) = &policy.path {
+                match &policy.sha256 {
+                    None => {
+                        return Err(bad(format!(
+                            "[policies.{name}]: `path = {}` needs `sha256 = \"...\"` to pin the component",
+                            wasm.display()
+                        )));
+                    }
+                    Some(hash)
+                        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) =>
+                    {
+                        return Err(bad(format!(
+                            "[policies.{name}]: `sha256` must be 64 hexadecimal digits"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Some(timeout) = &self.deploy.timeout {
+            parse_duration(timeout).map_err(|e| bad(format!("[deploy] timeout: {e}")))?;
+        }
+        if self.sandbox.timeout_ms == Some(0) {
+            return Err(bad("[sandbox] timeout-ms must be positive".into()));
+        }
+        if self.sandbox.memory_mib == Some(0) {
+            return Err(bad("[sandbox] memory-mib must be positive".into()));
+        }
+        Ok(())
+    }
+
+    /// The policy's configuration, or the default one.
+    pub fn policy(&self, name: &str) -> PolicyConfig {
+        self.policies.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The sandbox limits this configuration asks for.
+    pub fn sandbox_limits(&self) -> crate::engine::SandboxLimits {
+        let mut limits = crate::engine::SandboxLimits::default();
+        if let Some(ms) = self.sandbox.timeout_ms {
+            limits.timeout = Duration::from_millis(ms);
+        }
+        if let Some(mib) = self.sandbox.memory_mib {
+            limits.memory_bytes = mib.saturating_mul(1024 * 1024);
+        }
+        limits
+    }
+
+    /// The loader limits this configuration asks for.
+    pub fn loader_limits(&self) -> preflight_template::Limits {
+        let mut limits = preflight_template::Limits::default();
+        if let Some(v) = self.loader.max_bytes {
+            limits.max_bytes = v;
+        }
+        if let Some(v) = self.loader.max_depth {
+            limits.max_depth = v;
+        }
+        if let Some(v) = self.loader.max_alias_nodes {
+            limits.max_alias_nodes = v;
+        }
+        limits
+    }
+}
+
+/// Parses durations like `90s`, `30m`, `2h`, `1500ms` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as `90s`, `30m` or `2h`"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}` (use ms, s, m or h)"
+            ));
+        }
+    };
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return Err(format!("`{text}` must be positive"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_point_at_their_line() {
+        let err = Config::parse(
+            "[sam]\nmode = \"auto\"\nregoin = \"x\"\n",
+            Path::new("preflight.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("regoin"), "{err}");
+    }
+
+    #[test]
+    fn path_policies_must_be_pinned() {
+        let err = Config::parse(
+            "[policies.acme]\npath = \"acme.wasm\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("sha256"), "{err}");
+    }
+
+    #[test]
+    fn parses_a_full_file() {
+        let text = r#"
+[deploy]
+command = "make play"
+stack = "demo"
+require-approval = "any-change"
+timeout = "30m"
+
+[sam]
+mode = "off"
+
+[policies.template]
+enforcement = "advisory"
+blocking-severity = "high"
+disable = ["TPL004"]
+rule.TPL001 = { severity = "critical" }
+"#;
+        let config = Config::parse(text, Path::new("p.toml")).unwrap();
+        assert_eq!(
+            config.deploy.command,
+            Some(Command::Shell("make play".into()))
+        );
+        assert_eq!(config.sam.mode, Some(SamMode::Off));
+        let t = config.policy("template");
+        assert_eq!(t.enforcement, Some(Enforcement::Advisory));
+        assert_eq!(t.rule["TPL001"].severity, Some(Severity::Critical));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("0s").is_err());
+    }
+}

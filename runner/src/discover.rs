@@ -1,0 +1,151 @@
+//! Finding templates for `preflight audit`: walk the given paths (honouring
+//! `.gitignore`), keep files that look like SAM or CloudFormation templates by content,
+//! and skip build output (`.aws-sam/`, `cdk.out/`, `node_modules/`) unless named.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// Directories whose contents are generated, not authored.
+const GENERATED_DIRS: &[&str] = &[".aws-sam", "cdk.out", "node_modules", ".git", "target"];
+
+/// Extensions a template may have.
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
+
+/// How many bytes are read to decide whether a file is a template.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// A bad `[audit] exclude` pattern.
+#[derive(Debug, thiserror::Error)]
+#[error("[audit] exclude pattern `{pattern}`: {message}")]
+pub struct PatternError {
+    /// The pattern.
+    pub pattern: String,
+    /// Why it is bad.
+    pub message: String,
+}
+
+/// Collects template paths under `roots`. A root that is a file is always included (the
+/// user named it). Paths come back sorted, without duplicates.
+pub fn find_templates(roots: &[PathBuf], exclude: &[String]) -> Result<Vec<PathBuf>, PatternError> {
+    let exclude = build_globs(exclude)?;
+    let mut found = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            found.push(root.clone());
+            continue;
+        }
+        let root_is_generated = is_generated(root);
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .require_git(false)
+            .filter_entry(move |entry| {
+                root_is_generated
+                    || entry.depth() == 0
+                    || !entry.file_type().is_some_and(|t| t.is_dir())
+                    || !GENERATED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
+            })
+            .build();
+        for entry in walker.filter_map(Result::ok) {
+            let path = entry.path();
+            if !entry.file_type().is_some_and(|t| t.is_file()) || exclude.is_match(path) {
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) && looks_like_template(path)
+            {
+                found.push(path.to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn is_generated(path: &Path) -> bool {
+    path.components()
+        .any(|c| GENERATED_DIRS.contains(&c.as_os_str().to_string_lossy().as_ref()))
+}
+
+fn build_globs(patterns: &[String]) -> Result<GlobSet, PatternError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern).map_err(|e| PatternError {
+            pattern: pattern.clone(),
+            message: e.kind().to_string(),
+        })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| PatternError {
+        pattern: patterns.join(", "),
+        message: e.to_string(),
+    })
+}
+
+/// A template has a top-level `Resources` key and something CloudFormation-specific: a
+/// format version, a transform, or a resource `Type` of `AWS::`/`Custom::`. This reads
+/// only the head of the file; loading proper (with its errors) comes later.
+pub fn looks_like_template(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    if file
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .is_err()
+    {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let has_resources = text
+        .lines()
+        .any(|l| l.starts_with("Resources:") || l.trim_start().starts_with("\"Resources\""));
+    let cfn_marker = text.contains("AWSTemplateFormatVersion")
+        || text.contains("AWS::Serverless")
+        || text.contains("Type: AWS::")
+        || text.contains("Type: 'AWS::")
+        || text.contains("Type: \"AWS::")
+        || text.contains("\"Type\": \"AWS::")
+        || text.contains("\"Type\":\"AWS::")
+        || text.contains("Custom::");
+    has_resources && cfn_marker
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_templates_by_content_and_skips_build_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        let template = "Resources:\n  T:\n    Type: AWS::SNS::Topic\n";
+        write("app/template.yaml", template);
+        write("app/config.yaml", "name: not a template\n");
+        write("app/.aws-sam/build/template.yaml", template);
+        write(
+            "cdk.out/Stack.template.json",
+            "{\"Resources\": {\"T\": {\"Type\": \"AWS::SNS::Topic\"}}}",
+        );
+        write("ignored/template.yaml", template);
+        write(".gitignore", "ignored/\n");
+        let found = find_templates(&[dir.path().to_path_buf()], &[]).unwrap();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["app/template.yaml"]);
+        // Named explicitly, generated directories are walked.
+        let found = find_templates(&[dir.path().join("cdk.out")], &[]).unwrap();
+        assert_eq!(found.len(), 1);
+    }
+}

@@ -1,0 +1,241 @@
+//! The human report: each finding with its source snippet and a caret at line:column,
+//! then a summary per template and for the run. Colour is added by the caller's stream
+//! (anstream strips it when the output is not a terminal).
+
+use std::io::{self, Write};
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::finding::Finding;
+use crate::run::{RunReport, TemplateReport};
+use crate::sam::SamStatus;
+use crate::verdict::Verdict;
+use preflight_policy::Status;
+
+/// Writes the human report.
+pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = Renderer::styled().decor_style(DecorStyle::Unicode);
+    for template in &report.templates {
+        write_template(template, &renderer, out)?;
+    }
+    for policy in &report.policies {
+        if let Some(error) = &policy.error {
+            writeln!(out, "policy `{}` could not be loaded: {error}", policy.id)?;
+        }
+    }
+    let failed = report
+        .templates
+        .iter()
+        .filter(|t| t.verdict == Verdict::Fail)
+        .count();
+    let blocking: usize = report
+        .templates
+        .iter()
+        .map(|t| t.findings.iter().filter(|f| f.blocking).count())
+        .sum();
+    let warnings: usize = report
+        .templates
+        .iter()
+        .map(|t| {
+            t.findings
+                .iter()
+                .filter(|f| !f.blocking && f.suppressed.is_none())
+                .count()
+        })
+        .sum();
+    writeln!(
+        out,
+        "\n{}: {} template{} checked, {} failed; {} blocking finding{}, {} warning{} ({} ms)",
+        verdict_word(report.verdict),
+        report.templates.len(),
+        plural(report.templates.len()),
+        failed,
+        blocking,
+        plural(blocking),
+        warnings,
+        plural(warnings),
+        report.duration_ms
+    )
+}
+
+fn write_template(t: &TemplateReport, renderer: &Renderer, out: &mut dyn Write) -> io::Result<()> {
+    let source = t.source.as_deref().unwrap_or("");
+    if let Some(error) = &t.error {
+        let title = format!("cannot load template: {}", error.message);
+        let mut group =
+            Group::with_title(Level::ERROR.primary_title(title.as_str()).id("load-error"));
+        if !source.is_empty() {
+            let lines = preflight_template::LineIndex::new(source);
+            let col0 = error.column.saturating_sub(1);
+            let start = lines.offset(source, error.line, col0);
+            let end = next_char_end(source, start);
+            group = group.element(
+                Snippet::source(source)
+                    .path(t.path.as_str())
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            );
+        } else {
+            group = group.element(
+                annotate_snippets::Origin::path(t.path.as_str())
+                    .line(error.line)
+                    .char_column(error.column.saturating_sub(1)),
+            );
+        }
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
+    }
+    if let Some(sam) = &t.sam
+        && sam.status != SamStatus::Passed
+    {
+        let title = format!("sam validate failed for {}", t.path);
+        let report = vec![
+            Group::with_title(
+                Level::ERROR
+                    .primary_title(title.as_str())
+                    .id("sam-validate"),
+            )
+            .element(Level::NOTE.message(sam.output.as_str())),
+        ];
+        writeln!(out, "{}\n", renderer.render(&report))?;
+    }
+    for finding in &t.findings {
+        write_finding(finding, source, &t.path, renderer, out)?;
+    }
+    writeln!(out, "{}", summary_line(t))
+}
+
+fn write_finding(
+    f: &Finding,
+    source: &str,
+    path: &str,
+    renderer: &Renderer,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let level = if f.suppressed.is_some() {
+        Level::NOTE
+    } else if f.blocking {
+        Level::ERROR
+    } else {
+        Level::WARNING
+    };
+    let label = format!(
+        "{}{} ({}, {})",
+        f.resource
+            .as_deref()
+            .map(|r| format!("{r}: "))
+            .unwrap_or_default(),
+        f.severity,
+        f.policy,
+        f.enforcement
+    );
+    let (start, end) = display_span(source, f.bytes);
+    let mut group = Group::with_title(level.primary_title(f.message.as_str()).id(f.rule.as_str()));
+    if source.is_empty() || start == end && f.pointer.is_empty() {
+        group = group.element(
+            annotate_snippets::Origin::path(path)
+                .line(f.line)
+                .char_column(f.column.saturating_sub(1)),
+        );
+    } else {
+        group = group.element(
+            Snippet::source(source).path(path).annotation(
+                AnnotationKind::Primary
+                    .span(start..end)
+                    .label(label.as_str()),
+            ),
+        );
+    }
+    let suppressed;
+    if let Some(s) = &f.suppressed {
+        suppressed = format!("suppressed by {}: {}", s.by, s.reason);
+        group = group.element(Level::NOTE.message(suppressed.as_str()));
+    }
+    writeln!(out, "{}\n", renderer.render(&[group]))
+}
+
+/// Limits a span to its first line (a finding on a whole resource would otherwise print
+/// the resource), and gives empty spans one character.
+fn display_span(source: &str, (start, end): (usize, usize)) -> (usize, usize) {
+    let start = start.min(source.len());
+    let end = end.clamp(start, source.len());
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    let end = end.min(line_end);
+    if end == start {
+        (start, next_char_end(source, start))
+    } else {
+        (start, end)
+    }
+}
+
+fn next_char_end(source: &str, start: usize) -> usize {
+    source[start.min(source.len())..]
+        .chars()
+        .next()
+        .map_or(start, |c| {
+            if c == '\n' {
+                start
+            } else {
+                start + c.len_utf8()
+            }
+        })
+}
+
+fn summary_line(t: &TemplateReport) -> String {
+    let blocking = t.findings.iter().filter(|f| f.blocking).count();
+    let warnings = t
+        .findings
+        .iter()
+        .filter(|f| !f.blocking && f.suppressed.is_none())
+        .count();
+    let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let count = |s: Status| t.rules.iter().filter(|r| r.status == s).count();
+    let mut parts = vec![format!(
+        "{} blocking, {} warning{}",
+        blocking,
+        warnings,
+        plural(warnings)
+    )];
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
+    if t.error.is_none() {
+        parts.push(format!(
+            "rules: {} passed, {} failed, {} skipped",
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Skip)
+        ));
+    }
+    match &t.sam {
+        Some(sam) => parts.push(format!(
+            "sam validate: {} ({} ms)",
+            match sam.status {
+                SamStatus::Passed => "passed",
+                SamStatus::Failed => "failed",
+                SamStatus::Error => "error",
+            },
+            sam.duration_ms
+        )),
+        None => parts.push("sam validate: not run".to_string()),
+    }
+    format!(
+        "{} {}: {}",
+        verdict_word(t.verdict),
+        t.path,
+        parts.join("; ")
+    )
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
