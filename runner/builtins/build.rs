@@ -95,8 +95,8 @@ fn build_guests(workspace: &Path) -> PathBuf {
         .expect("running cargo to build the policy guests");
     if !status.success() {
         panic!(
-            "building the policy guests for wasm32-wasip2 failed ({status}). \
-             Is the target installed? Run `rustup target add wasm32-wasip2`."
+            "building the policy guests for wasm32-wasip2 failed ({status}); the compiler's \
+             output is above. If the target is missing, run `rustup target add wasm32-wasip2`."
         );
     }
     target_dir.join("wasm32-wasip2/release")

@@ -306,6 +306,16 @@ impl LoadedPolicy {
         match error.downcast_ref::<Trap>() {
             Some(Trap::Interrupt) => PolicyError::Timeout(self.limits.timeout),
             Some(trap) => {
+                let trap = match trap {
+                    // Rust guests keep their stack in linear memory; running off its end
+                    // shows up as an out-of-bounds access, not as a wasm stack overflow.
+                    Trap::MemoryOutOfBounds => {
+                        "out of bounds memory access (in Rust guests usually a stack \
+                         overflow from deep recursion)"
+                            .to_string()
+                    }
+                    other => other.to_string(),
+                };
                 let stderr = store.data().stderr();
                 let detail = last_lines(&stderr, 6);
                 if detail.is_empty() {
