@@ -102,9 +102,8 @@ pub fn looks_like_template(path: &Path) -> bool {
         return false;
     }
     let text = String::from_utf8_lossy(&head);
-    let has_resources = text
-        .lines()
-        .any(|l| l.starts_with("Resources:") || l.trim_start().starts_with("\"Resources\""));
+    let has_resources =
+        text.lines().any(|l| l.starts_with("Resources:")) || text.contains("\"Resources\"");
     let cfn_marker = text.contains("AWSTemplateFormatVersion")
         || text.contains("AWS::Serverless")
         || text.contains("Type: AWS::")
