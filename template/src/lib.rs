@@ -38,6 +38,21 @@ pub use span::Span;
 
 use span::SpanNode;
 
+/// Installs a panic hook that stays quiet about panics inside the YAML compatibility
+/// parser, which the loader catches and treats as "no second opinion"; every other panic
+/// is reported by the previous hook. Call once at program start.
+pub fn quiet_compat_parser_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_compat = info
+            .location()
+            .is_some_and(|l| l.file().contains("libyaml-safer"));
+        if !in_compat {
+            previous(info);
+        }
+    }));
+}
+
 /// Bounds on what the loader accepts, so that a hostile file cannot exhaust the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

@@ -85,6 +85,7 @@ pub fn main(builtins: &[BuiltinComponent]) -> ExitCode {
         }
     };
     init_logging(cli.verbose);
+    preflight_template::quiet_compat_parser_panics();
     let result = match cli.command {
         Command::Check(args) => check::run(args, builtins),
         Command::Audit(args) => audit::run(args, builtins),

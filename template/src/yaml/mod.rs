@@ -86,7 +86,14 @@ pub(crate) fn parse(
 ) -> Result<(Value, SpanNode), LoadError> {
     match strict::parse(Builder::new(text, name, lines, limits)) {
         Err(e) if matches!(e.kind, LoadErrorKind::Syntax(_)) => {
-            compat::parse(Builder::new(text, name, lines, limits)).map_err(|_| e)
+            // Only syntax errors get a second opinion: limits and duplicate keys are
+            // preflight's own rules, which libyaml would not enforce any differently.
+            // libyaml-safer still has a few `panic!("TODO")` paths on odd input; a
+            // panic there means "no second opinion", never a crash.
+            let builder = Builder::new(text, name, lines, limits);
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compat::parse(builder)))
+                .unwrap_or_else(|_| Err(e.clone()))
+                .map_err(|_| e)
         }
         result => result,
     }
@@ -124,6 +131,16 @@ impl<'a> Builder<'a> {
             line.max(1),
             col + 1,
             LoadErrorKind::Syntax(message),
+        )
+    }
+
+    /// A nesting-depth error at a (1-based line, 0-based character column) position.
+    fn too_deep(&self, line: usize, col: usize) -> LoadError {
+        LoadError::at(
+            self.name,
+            line.max(1),
+            col + 1,
+            LoadErrorKind::TooDeep(self.limits.max_depth),
         )
     }
 

@@ -20,7 +20,12 @@ pub(super) fn parse(mut builder: Builder<'_>) -> Result<(Value, SpanNode), LoadE
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
             let at = e.marker();
-            builder.syntax_error(at.line(), at.col(), e.info().to_string())
+            if e.info() == "recursion limit exceeded" {
+                // saphyr's own bound on flow nesting, met while scanning ahead.
+                builder.too_deep(at.line(), at.col())
+            } else {
+                builder.syntax_error(at.line(), at.col(), e.info().to_string())
+            }
         })?;
         let span = builder.span(
             (span.start.line(), span.start.col()),

@@ -1,0 +1,156 @@
+//! Bad input gets a clear error naming file, line and column, and never a panic.
+
+use preflight_template::{Limits, LoadErrorKind, Template};
+
+fn load(text: &str) -> Result<Template, preflight_template::LoadError> {
+    Template::parse(text, "t.yaml", &Limits::default())
+}
+
+fn error(text: &str) -> String {
+    load(text).unwrap_err().to_string()
+}
+
+#[test]
+fn error_messages() {
+    let cases = [
+        ("empty", ""),
+        ("only comments", "# nothing here\n"),
+        ("syntax", "Resources:\n  A: [1, 2\n"),
+        (
+            "duplicate key",
+            "Resources:\n  A:\n    Type: X\n  A:\n    Type: Y\n",
+        ),
+        (
+            "duplicate nested key",
+            "Resources:\n  A:\n    Type: X\n    Type: Y\n",
+        ),
+        ("unknown tag", "Resources:\n  A:\n    Type: !Reff X\n"),
+        (
+            "ref on a mapping",
+            "Resources:\n  A:\n    Type: !Ref {a: b}\n",
+        ),
+        (
+            "getatt without dot",
+            "Outputs:\n  O:\n    Value: !GetAtt Thing\n",
+        ),
+        ("two documents", "a: 1\n---\nb: 2\n"),
+        ("undefined alias", "a: *nope\n"),
+        ("complex key", "? [a, b]\n: c\n"),
+        ("tab indentation", "Resources:\n\tA: 1\n"),
+    ];
+    let mut out = String::new();
+    for (name, text) in cases {
+        out.push_str(&format!("{name}: {}\n", error(text)));
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let limits = Limits {
+        max_depth: 50,
+        ..Limits::default()
+    };
+    let yaml = "[".repeat(10_000) + &"]".repeat(10_000);
+    let e = Template::parse(&yaml, "deep.yaml", &limits).unwrap_err();
+    assert_eq!(e.kind, LoadErrorKind::TooDeep(50));
+    assert_eq!(e.line, 1);
+    let json = "[".repeat(100_000) + &"]".repeat(100_000);
+    let e = Template::parse(&json, "deep.json", &limits).unwrap_err();
+    assert_eq!(e.kind, LoadErrorKind::TooDeep(50));
+    // Block-style nesting too.
+    let mut block = String::new();
+    for depth in 0..200 {
+        block.push_str(&" ".repeat(depth));
+        block.push_str("a:\n");
+    }
+    let e = Template::parse(&block, "deep.yaml", &limits).unwrap_err();
+    assert_eq!(e.kind, LoadErrorKind::TooDeep(50));
+    assert_eq!(e.line, 51);
+}
+
+#[test]
+fn billion_laughs_is_refused() {
+    let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let e = load(&text).unwrap_err();
+    assert_eq!(e.kind, LoadErrorKind::AliasBomb(10_000));
+    assert!(e.line >= 2 && e.line <= 5, "{e}");
+}
+
+#[test]
+fn small_aliases_expand() {
+    let t = load("base: &b {Type: AWS::SNS::Topic}\nResources:\n  A: *b\n").unwrap();
+    assert_eq!(t.value()["Resources"]["A"]["Type"], "AWS::SNS::Topic");
+}
+
+#[test]
+fn size_limit_is_checked_first() {
+    let limits = Limits {
+        max_bytes: 10,
+        ..Limits::default()
+    };
+    let e = Template::parse("Resources: {}\n", "t.yaml", &limits).unwrap_err();
+    assert!(matches!(
+        e.kind,
+        LoadErrorKind::TooLarge {
+            size: 14,
+            limit: 10
+        }
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, "a: 1\n".repeat(1000)).unwrap();
+    let e = Template::load(&path, &limits).unwrap_err();
+    assert!(matches!(
+        e.kind,
+        LoadErrorKind::TooLarge {
+            size: 5000,
+            limit: 10
+        }
+    ));
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let e = Template::from_bytes(b"a: 1\nb: \xff\n".to_vec(), "bin.yaml", &Limits::default())
+        .unwrap_err();
+    assert_eq!(e.kind, LoadErrorKind::NotUtf8);
+    assert_eq!((e.line, e.column), (2, 4));
+}
+
+#[test]
+fn strict_json_rejects_comments_and_trailing_commas() {
+    let e = Template::parse("{\"a\": 1, // c\n}", "t.json", &Limits::default()).unwrap_err();
+    assert!(matches!(e.kind, LoadErrorKind::Syntax(_)), "{e}");
+    let e = Template::parse("{\"a\": [1,],}", "t.json", &Limits::default()).unwrap_err();
+    assert!(matches!(e.kind, LoadErrorKind::Syntax(_)), "{e}");
+    let e = Template::parse("{\"a\": 1, \"a\": 2}", "t.json", &Limits::default()).unwrap_err();
+    assert!(matches!(e.kind, LoadErrorKind::DuplicateKey { .. }), "{e}");
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    preflight_template::quiet_compat_parser_panics();
+    // A cheap deterministic fuzz: mutate a real template byte by byte.
+    let base = include_str!("fixtures/short-forms.yaml")
+        .as_bytes()
+        .to_vec();
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    for _ in 0..3000 {
+        let mut bytes = base.clone();
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let at = (seed as usize) % bytes.len();
+            let alphabet = b"{}[]:-!&*'\"\n\t #|>,?%@`";
+            bytes[at] = alphabet[(seed >> 32) as usize % alphabet.len()];
+        }
+        let _ = Template::from_bytes(bytes.clone(), "fuzz.yaml", &Limits::default());
+        let _ = Template::from_bytes(bytes, "fuzz.json", &Limits::default());
+    }
+}
