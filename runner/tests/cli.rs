@@ -32,9 +32,18 @@ fn missing_sub_target_is_located_exactly() {
         .find(|f| f["rule"] == "TPL001")
         .expect("TPL001 fires");
     // `                - !Sub "${AWS::StackName}-${DeadLetters}"`: the placeholder itself.
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(12), Some(43)));
-    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(12), Some(57)));
-    assert_eq!(f["pointer"], "/Resources/Queue/Properties/Tags/0/Value/Fn::Join/1/1/Fn::Sub");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(12), Some(43))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(12), Some(57))
+    );
+    assert_eq!(
+        f["pointer"],
+        "/Resources/Queue/Properties/Tags/0/Value/Fn::Join/1/1/Fn::Sub"
+    );
     assert_eq!(f["resource"], "Queue");
     assert_eq!(f["policy"], "template");
     assert_eq!(f["severity"], "high");
@@ -42,7 +51,11 @@ fn missing_sub_target_is_located_exactly() {
     assert_eq!(f["file"], "missing-sub.yaml");
     assert!(f["message"].as_str().unwrap().contains("DeadLetters"));
     let rules = t["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["rule"] == "TPL001" && r["policy"] == "template" && r["status"] == "fail"));
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["rule"] == "TPL001" && r["policy"] == "template" && r["status"] == "fail")
+    );
 }
 
 #[test]
@@ -105,7 +118,10 @@ fn malformed_template_is_an_input_error_with_location() {
     assert_eq!(code, 2);
     let error = &report["templates"][0]["error"];
     assert_eq!(error["line"], 5, "{error}");
-    assert!(error["message"].as_str().unwrap().contains("syntax error"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("syntax error"),
+        "{error}"
+    );
     assert_eq!(report["templates"][0]["verdict"], "fail");
 }
 
@@ -124,7 +140,11 @@ fn missing_file_is_an_input_error() {
 #[test]
 fn unknown_config_key_is_rejected_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("preflight.toml"), "[sandbox]\ntimeout-ms = 100\nmemroy-mib = 4\n").unwrap();
+    std::fs::write(
+        dir.path().join("preflight.toml"),
+        "[sandbox]\ntimeout-ms = 100\nmemroy-mib = 4\n",
+    )
+    .unwrap();
     let output = preflight()
         .current_dir(dir.path())
         .args(["check", "--sam", "off"])
@@ -139,7 +159,10 @@ fn unknown_config_key_is_rejected_with_its_line() {
 
 #[test]
 fn bad_flag_is_a_usage_error() {
-    let output = preflight().args(["check", "--frobnicate", "x.yaml"]).output().unwrap();
+    let output = preflight()
+        .args(["check", "--frobnicate", "x.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -173,7 +196,13 @@ fn audit_finds_templates_by_content_and_reports_load_errors() {
     let broken = &report["templates"][1];
     assert_eq!(broken["error"]["line"], 6);
     let app = &report["templates"][0];
-    assert!(app["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "TPL001"));
+    assert!(
+        app["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "TPL001")
+    );
 }
 
 #[test]
