@@ -1,0 +1,37 @@
+# preflight: build, demo and test.
+#
+#   make demo   build everything and run a gated deploy of the bundled example
+#   make test   build everything and run the whole test suite
+#
+# One cargo profile (release) is used for building and testing, so wasmtime is compiled
+# once. The built-in policies are built for wasm32-wasip2 by runner/builtins/build.rs,
+# then precompiled for this wasmtime and embedded by a second, incremental build.
+
+CARGO ?= cargo
+PREFLIGHT := target/release/preflight
+VENV := target/venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: build demo test test-deps toolchain bench clean-cache
+
+toolchain:
+	rustup target add wasm32-wasip2
+
+build: toolchain
+	$(CARGO) build --release -p preflight
+	$(PREFLIGHT) self precompile --out target/precompiled
+	$(CARGO) build --release -p preflight
+
+demo: build
+	$(MAKE) -C examples/hello-sam gate PREFLIGHT=$(CURDIR)/$(PREFLIGHT)
+
+# Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
+# moto's CloudFormation-compatible server. Installed into a venv once.
+test-deps: $(VENV)/.installed
+$(VENV)/.installed:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
+	touch $@
+
+test: build test-deps
+	CI=true INSTA_UPDATE=no $(CARGO) test --release --workspace --all-features
