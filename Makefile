@@ -23,7 +23,7 @@ build: toolchain
 	$(CARGO) build --release -p preflight
 
 demo: build
-	$(MAKE) -C examples/hello-sam gate PREFLIGHT=$(CURDIR)/$(PREFLIGHT)
+	cd examples/hello-sam && $(CURDIR)/$(PREFLIGHT) deploy
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
 # moto's CloudFormation-compatible server. Installed into a venv once.
