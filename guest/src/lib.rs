@@ -73,6 +73,7 @@ mod export;
 mod intrinsic;
 mod model;
 mod node;
+pub mod permissions;
 mod rule;
 mod template;
 #[cfg(feature = "testing")]
