@@ -1,6 +1,8 @@
 use preflight_policy::prelude::*;
 use preflight_policy::{PSEUDO_PARAMETERS, ReferenceKind, references};
 
+use crate::sam;
+
 declare_rule! {
     /// ## What it does
     /// Checks that every `Ref`, `Fn::GetAtt` and `Fn::Sub` placeholder names a parameter,
@@ -27,7 +29,7 @@ declare_rule! {
         name: "reference-target-exists",
         title: "References name an existing parameter or resource",
         severity: High,
-        equivalents: { "cfn-lint": ["E3005", "E1012", "E1019"] },
+        equivalents: { "cfn-lint": ["E1020", "E1010", "E1019"] },
     }
 }
 
@@ -38,7 +40,7 @@ impl Rule for ReferenceTargetExists {
             t.has_parameter(name)
                 || t.has_resource(name)
                 || PSEUDO_PARAMETERS.contains(&name)
-                || sam_generated(&t, name)
+                || sam::generated(&t, name)
         };
         for section in ["Resources", "Outputs", "Conditions", "Globals"] {
             let Some(node) = t.section(section) else {
@@ -48,7 +50,7 @@ impl Rule for ReferenceTargetExists {
                 // GetAtt and ${A.B} need a resource; parameters have no attributes.
                 let ok = match (r.kind, &r.attribute) {
                     (ReferenceKind::Ref, _) | (ReferenceKind::Sub, None) => known(&r.target),
-                    _ => t.has_resource(&r.target) || sam_generated(&t, &r.target),
+                    _ => t.has_resource(&r.target) || sam::generated(&t, &r.target),
                 };
                 if !ok {
                     let how = match r.kind {
@@ -59,10 +61,9 @@ impl Rule for ReferenceTargetExists {
                     let message = if t.has_parameter(&r.target) {
                         format!("{how} names parameter `{}`, but needs a resource", r.target)
                     } else {
-                        format!(
-                            "{how} names `{}`, which is not a parameter or resource",
-                            r.target
-                        )
+                        let why = sam::implicit_api_hint(&r.target)
+                            .unwrap_or("which is not a parameter or resource");
+                        format!("{how} names `{}`, {why}", r.target)
                     };
                     let f = out.add_at(&r.pointer, message);
                     if let Some(h) = r.highlight {
@@ -74,49 +75,12 @@ impl Rule for ReferenceTargetExists {
     }
 }
 
-/// Logical ids that the SAM transform creates from a resource, so they may be referenced
-/// before the transform: `<Function>Role`, `<Function>Alias<...>`, `<Api>Stage`, ...
-fn sam_generated(t: &Template, name: &str) -> bool {
-    const SUFFIXES: &[&str] = &[
-        "Role",
-        "Version",
-        "Alias",
-        "Stage",
-        "Deployment",
-        "Url",
-        "UrlPublicPermissions",
-        "ApiGatewayDomainName",
-        "BasePathMapping",
-        "Policy",
-        "LogGroup",
-        "DomainName",
-        "Authorizer",
-        "UsagePlan",
-        "ApiKey",
-        "Permission",
-    ];
-    if name == "ServerlessRestApi"
-        || name == "ServerlessHttpApi"
-        || name.starts_with("ServerlessRestApi")
-        || name.starts_with("ServerlessHttpApi")
-    {
-        return t.is_sam();
-    }
-    t.resources().filter(|r| r.is_sam()).any(|r| {
-        name.strip_prefix(r.id)
-            .is_some_and(|rest| SUFFIXES.iter().any(|s| rest.starts_with(s)))
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use preflight_policy::testing::run_file;
-
-    use crate::TemplatePolicy;
+    use crate::test_support::render_rule;
 
     #[test]
     fn snapshot() {
-        let outcome = run_file::<TemplatePolicy>("tests/fixtures/tpl001.yaml");
-        insta::assert_snapshot!(outcome.render());
+        insta::assert_snapshot!(render_rule("TPL001", "tests/fixtures/tpl001.yaml"));
     }
 }
