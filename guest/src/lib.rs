@@ -69,6 +69,7 @@
 
 #[doc(hidden)]
 pub mod bindings;
+pub mod diff;
 mod export;
 mod intrinsic;
 mod model;

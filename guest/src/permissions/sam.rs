@@ -302,6 +302,19 @@ fn policy_entry(
     let id = resource.id;
     let ty = resource.ty;
     let managed = |arn: String, model: &mut Model| {
+        // SAM attaches a policy once, even when `Policies` names one it adds by itself;
+        // keep the entry the template writes.
+        if let Some(existing) = model.managed_policies.iter_mut().find(|p| {
+            p.implicit
+                && p.owner == id
+                && p.identity == identity
+                && p.arn == arn
+                && p.when == entry.when
+        }) {
+            existing.implicit = false;
+            existing.pointer = entry.pointer.clone();
+            return;
+        }
         model.managed_policies.push(ManagedPolicy {
             owner: id.to_string(),
             owner_type: ty.to_string(),

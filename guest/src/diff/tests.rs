@@ -1,0 +1,194 @@
+use serde_json::{Value, json};
+
+use super::*;
+use crate::permissions::Model;
+
+fn role(statements: Value) -> Value {
+    json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+        "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": statements}}]}}}})
+}
+
+fn statement(v: Value) -> crate::permissions::Statement {
+    let m = Model::from_template(&role(json!([v])));
+    m.statements().next().cloned().expect("one statement")
+}
+
+#[test]
+fn coverage_handles_wildcards_not_fields_and_conditions() {
+    let t = statement(json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}));
+    let s = statement(
+        json!({"Effect": "Allow", "Action": ["s3:GetObject", "S3:put*"], "Resource": "arn:aws:s3:::b/*"}),
+    );
+    assert!(covers(&t, &s));
+    assert!(!covers(&s, &t));
+    // NotAction covers literal actions it does not exclude.
+    let not = statement(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}));
+    assert!(covers(&not, &s));
+    let iam = statement(json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}));
+    assert!(!covers(&not, &iam));
+    // A Not field in the new statement is only covered by `*`.
+    let star = statement(json!({"Effect": "Allow", "Action": "*", "Resource": "*"}));
+    assert!(covers(&star, &not));
+    assert!(!covers(&t, &not));
+    // Conditions: the covering statement's conditions must all be kept.
+    let cond = statement(json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-1", "o-2"]}}}));
+    let stricter = statement(
+        json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"AWS:PrincipalOrgId": "o-1"}, "Bool": {"aws:SecureTransport": "true"}}}),
+    );
+    assert!(covers(&cond, &stricter));
+    assert!(!covers(&stricter, &cond));
+    assert!(!covers(&cond, &s));
+    // Effects must match; unknown statements are never covered.
+    let deny = statement(json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}));
+    assert!(!covers(&deny, &s));
+    let unknown = statement(json!("not a statement"));
+    assert!(!covers(&star, &unknown));
+}
+
+#[test]
+fn principals_any_covers_everyone() {
+    let doc = |p: Value| {
+        json!({"Resources": {"BP": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "b",
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": p, "Action": "s3:GetObject", "Resource": "*"}]}}}}})
+    };
+    let any = doc(json!("*"));
+    let account = doc(json!({"AWS": "111122223333"}));
+    let service = doc(json!({"Service": "cloudfront.amazonaws.com"}));
+    assert!(!diff(&any, &account).broadening);
+    assert!(!diff(&any, &service).broadening);
+    assert!(diff(&account, &any).broadening);
+    assert!(diff(&account, &service).broadening);
+    // `"*"` and `{"AWS": "*"}` are the same principal.
+    assert!(diff(&any, &doc(json!({"AWS": "*"}))).changes.is_empty());
+}
+
+#[test]
+fn identical_templates_have_no_changes() {
+    let t = role(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]));
+    let set = diff(&t, &t);
+    assert!(set.is_empty());
+    assert!(!set.broadening);
+    assert_eq!(set.digest, diff(&json!({}), &json!({})).digest);
+}
+
+#[test]
+fn moving_a_statement_to_a_standalone_policy_is_not_broadening() {
+    let old = role(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]));
+    let new = json!({"Resources": {
+        "R": {"Type": "AWS::IAM::Role", "Properties": {}},
+        "P": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": [{"Ref": "R"}],
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}}}});
+    let set = diff(&old, &new);
+    assert_eq!(set.changes.len(), 2);
+    assert!(!set.broadening, "{set:#?}");
+    assert!(set.cdk_broadening);
+    // Attaching it to one more role is.
+    let mut more = new.clone();
+    more["Resources"]["P"]["Properties"]["Roles"] = json!([{"Ref": "R"}, {"Ref": "Other"}]);
+    let set = diff(&new, &more);
+    assert!(set.broadening);
+    assert_eq!(set.changes.len(), 1);
+    assert_eq!(set.changes[0].change, ChangeKind::Added);
+}
+
+#[test]
+fn deny_removal_covered_by_another_deny_is_not_broadening() {
+    let old = role(json!([
+        {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}]));
+    let new = role(json!([{"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}]));
+    let set = diff(&old, &new);
+    assert_eq!(set.changes.len(), 1);
+    assert!(!set.broadening);
+    assert!(set.cdk_broadening, "cdk counts any removed Deny");
+    let set = diff(&new, &role(json!([])));
+    assert!(set.broadening);
+}
+
+#[test]
+fn fn_if_branches_count() {
+    let old = role(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]));
+    let new = role(json!([{"Effect": "Allow",
+        "Action": {"Fn::If": ["Prod", "s3:GetObject", "s3:*"]}, "Resource": "*"}]));
+    let set = diff(&old, &new);
+    assert!(set.broadening, "the else branch widens");
+    let guarded = role(json!([{"Fn::If": ["Prod",
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Ref": "AWS::NoValue"}]}]));
+    assert!(
+        !diff(&old, &guarded).broadening,
+        "now only under a condition"
+    );
+    assert!(diff(&guarded, &old).broadening, "now unconditional");
+}
+
+#[test]
+fn sam_function_gets_its_implicit_role() {
+    let old = json!({"Resources": {}});
+    let new = json!({"Resources": {"Fn": {"Type": "AWS::Serverless::Function",
+        "Properties": {"Handler": "a", "Runtime": "python3.12"}}}});
+    let set = diff(&old, &new);
+    assert!(set.broadening);
+    let tables = set.tables();
+    assert_eq!(tables.managed_policies.len(), 1);
+    assert_eq!(tables.managed_policies[0].resource, "${FnRole}");
+    assert_eq!(tables.statements.len(), 1);
+    assert_eq!(
+        tables.statements[0].principal,
+        "Service:lambda.amazonaws.com"
+    );
+    assert_eq!(tables.statements[0].resource, "${FnRole.Arn}");
+    // Naming the managed policy SAM adds anyway changes nothing.
+    let mut same = new.clone();
+    same["Resources"]["Fn"]["Properties"]["Policies"] = json!(["AWSLambdaBasicExecutionRole"]);
+    let set = diff(&new, &same);
+    assert!(!set.broadening, "{set:#?}");
+}
+
+#[test]
+fn boundary_changes() {
+    let user = |b: Option<&str>| {
+        let mut props = json!({});
+        if let Some(b) = b {
+            props["PermissionsBoundary"] = json!(b);
+        }
+        json!({"Resources": {"U": {"Type": "AWS::IAM::User", "Properties": props}}})
+    };
+    assert!(!diff(&user(None), &user(Some("arn:b"))).broadening);
+    assert!(diff(&user(Some("arn:b")), &user(None)).broadening);
+    let set = diff(&user(Some("arn:a")), &user(Some("arn:b")));
+    assert_eq!(set.changes[0].change, ChangeKind::Modified);
+    assert!(set.broadening);
+    assert!(
+        !diff(&user(Some("arn:a")), &json!({})).broadening,
+        "deleted with its user"
+    );
+}
+
+#[test]
+fn exposure_to_parameters_is_broadening() {
+    let url = |auth: Value| json!({"Resources": {"U": {"Type": "AWS::Lambda::Url", "Properties": {"AuthType": auth}}}});
+    assert!(diff(&url(json!("AWS_IAM")), &url(json!({"Ref": "Auth"}))).broadening);
+    assert!(!diff(&url(json!({"Ref": "Auth"})), &url(json!("AWS_IAM"))).broadening);
+    assert!(!diff(&url(json!("NONE")), &url(json!("AWS_IAM"))).broadening);
+}
+
+#[test]
+fn odd_inputs_never_panic() {
+    let odd = [
+        json!(null),
+        json!("x"),
+        json!({"Resources": 3}),
+        json!({"Resources": {"A": {"Type": 5}, "B": {"Type": "AWS::S3::Bucket", "DeletionPolicy": {"Fn::If": []}}}}),
+        role(json!([1, {"Effect": "Allow", "Action": {"Fn::If": ["C"]}, "Condition": 4}])),
+        json!({"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": 7}}}),
+    ];
+    for a in &odd {
+        for b in &odd {
+            let set = diff(a, b);
+            let _ = set.tables();
+            let _ = serde_json::to_string(&set).expect("serialises");
+        }
+    }
+}
