@@ -26,7 +26,7 @@ pub fn at_key<'f>(
     out.add(node, message).highlight(key)
 }
 
-/// Reports at `node`; when it is a mapping member with a string value, narrows the
+/// Reports at `node`; when it is a mapping member with a scalar value, narrows the
 /// location to the value (unless the key contains the same text, which the narrowing
 /// would find first).
 pub fn value<'f>(out: &'f mut Findings, node: &Node, message: String) -> &'f mut Finding {
@@ -38,10 +38,13 @@ pub fn value<'f>(out: &'f mut Findings, node: &Node, message: String) -> &'f mut
         .replace("~1", "/")
         .replace("~0", "~");
     let finding = out.add(node, message);
-    if let Some(text) = node.as_str()
-        && !text.is_empty()
-        && !key.contains(text)
-    {
+    let text = match node.value() {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    };
+    if !text.is_empty() && !key.contains(text.as_str()) {
         finding.highlight(text);
     }
     finding

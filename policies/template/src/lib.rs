@@ -9,7 +9,9 @@
 mod anchor;
 mod date;
 mod rules;
+mod runtimes;
 mod sam;
+mod suggest;
 mod walk;
 
 use preflight_policy::declare_policy;
@@ -20,9 +22,11 @@ declare_policy! {
     pub struct TemplatePolicy {
         id: "template",
         version: env!("CARGO_PKG_VERSION"),
-        description: "Structural checks of CloudFormation and SAM templates: every reference resolves, \
-            parameters are used, outputs are valid, SAM functions are complete, runtimes are supported \
-            and DependsOn has no cycles.",
+        description: "Structural checks of CloudFormation and SAM templates, before the SAM transform: \
+            sections, resources and parameters are well-formed, every reference, condition, mapping and \
+            DependsOn target resolves, intrinsic functions get the right arguments, outputs are valid, \
+            SAM functions and Globals are complete and supported, runtimes are not deprecated, and \
+            resources have no circular dependencies.",
         rules: [
             rules::tpl001_reference_target_exists::ReferenceTargetExists,
             rules::tpl002_depends_on_target_exists::DependsOnTargetExists,
@@ -33,6 +37,16 @@ declare_policy! {
             rules::tpl007_deprecated_runtime::DeprecatedRuntime,
             rules::tpl008_circular_dependency::CircularDependency,
             rules::tpl009_intrinsic_arguments::IntrinsicArguments,
+            rules::tpl010_sam_transform_declared::SamTransformDeclared,
+            rules::tpl011_resource_definition::ResourceDefinition,
+            rules::tpl012_template_structure::TemplateStructure,
+            rules::tpl013_sam_globals_valid::SamGlobalsValid,
+            rules::tpl014_unused_condition::UnusedCondition,
+            rules::tpl015_mapping_entry_exists::MappingEntryExists,
+            rules::tpl016_logical_id_format::LogicalIdFormat,
+            rules::tpl017_parameter_definition::ParameterDefinition,
+            rules::tpl018_redundant_depends_on::RedundantDependsOn,
+            rules::tpl019_known_runtime::KnownRuntime,
         ],
     }
 }

@@ -1,12 +1,10 @@
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
-
 use preflight_policy::prelude::*;
 use preflight_policy::{LogLevel, log};
 use serde_json::Value;
 
+use crate::anchor;
 use crate::date::Date;
-use crate::{anchor, sam};
+use crate::runtimes::{self, Schedule};
 
 declare_rule! {
     /// ## What it does
@@ -56,41 +54,6 @@ declare_rule! {
     }
 }
 
-/// One runtime's schedule.
-struct Schedule {
-    deprecated: Date,
-    block_create: Option<Date>,
-    block_update: Option<Date>,
-    successor: Option<String>,
-}
-
-fn schedules() -> &'static HashMap<String, Schedule> {
-    static TABLE: OnceLock<HashMap<String, Schedule>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let data: Value = serde_json::from_str(include_str!("../data/runtimes.json"))
-            .expect("runtimes.json is valid JSON");
-        let date = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).and_then(Date::parse);
-        data["runtimes"]
-            .as_object()
-            .expect("runtimes.json has a runtimes mapping")
-            .iter()
-            .map(|(name, v)| {
-                let schedule = Schedule {
-                    deprecated: date(v, "deprecated")
-                        .expect("every runtime has a deprecation date"),
-                    block_create: date(v, "block_create"),
-                    block_update: date(v, "block_update"),
-                    successor: v
-                        .get("successor")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                };
-                (name.clone(), schedule)
-            })
-            .collect()
-    })
-}
-
 /// The evaluation date: the `today` setting, else the clock.
 fn today(settings: &Value) -> Option<Date> {
     if let Some(text) = settings.get("today") {
@@ -109,7 +72,6 @@ fn today(settings: &Value) -> Option<Date> {
 
 impl Rule for DeprecatedRuntime {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let t = cx.template;
         let Some(today) = today(cx.settings) else {
             log(
                 LogLevel::Error,
@@ -122,75 +84,12 @@ impl Rule for DeprecatedRuntime {
             .get("runtime_warning_days")
             .and_then(Value::as_i64)
             .unwrap_or(90);
-        let mut seen = HashSet::new();
-        for r in t.resources() {
-            let mut values = Vec::new();
-            match r.ty {
-                "AWS::Serverless::Function" => {
-                    let image = r
-                        .properties()
-                        .and_then(|p| p.get("PackageType"))
-                        .is_some_and(|p| p.as_str() == Some("Image"));
-                    if !image {
-                        values.extend(sam::property(&r, "Runtime"));
-                    }
-                }
-                "AWS::Lambda::Function" => {
-                    values.extend(r.properties().and_then(|p| p.get("Runtime")));
-                }
-                "AWS::Serverless::LayerVersion" | "AWS::Lambda::LayerVersion" => {
-                    if let Some(list) = r.properties().and_then(|p| p.get("CompatibleRuntimes")) {
-                        values.extend(list.one_or_many());
-                    }
-                    if r.ty == "AWS::Serverless::LayerVersion" {
-                        values.extend(r.attribute("Metadata").and_then(|m| m.get("BuildMethod")));
-                    }
-                }
-                _ => continue,
-            }
-            for value in values {
-                for literal in literals(&t, value) {
-                    let Some(name) = literal.as_str() else {
-                        continue;
-                    };
-                    let Some(schedule) = schedules().get(name) else {
-                        continue;
-                    };
-                    if !seen.insert(literal.pointer().to_string()) {
-                        continue;
-                    }
-                    report(out, &literal, name, schedule, today, warning_days);
-                }
+        for used in runtimes::uses(&cx.template) {
+            if let Some(schedule) = runtimes::schedules().get(used.name) {
+                report(out, &used.node, used.name, schedule, today, warning_days);
             }
         }
     }
-}
-
-/// The literal strings a runtime value can take: itself, a parameter's `Default`, the
-/// branches of `Fn::If`.
-fn literals<'a>(t: &Template<'a>, value: Node<'a>) -> Vec<Node<'a>> {
-    let mut found = Vec::new();
-    let mut pending = vec![value];
-    while let Some(node) = pending.pop() {
-        match node.intrinsic() {
-            None => found.push(node),
-            Some(Intrinsic::Ref(name)) => {
-                if let Some(default) = t
-                    .section("Parameters")
-                    .and_then(|p| p.get(name))
-                    .and_then(|p| p.get("Default"))
-                {
-                    found.push(default);
-                }
-            }
-            Some(Intrinsic::Other { name: "Fn::If", .. }) => {
-                let args = node.get("Fn::If").expect("an Fn::If");
-                pending.extend(args.items().skip(1).collect::<Vec<_>>().into_iter().rev());
-            }
-            Some(_) => {}
-        }
-    }
-    found
 }
 
 fn report(out: &mut Findings, at: &Node, name: &str, s: &Schedule, today: Date, warning_days: i64) {
@@ -264,7 +163,7 @@ mod tests {
 
     #[test]
     fn every_table_entry_is_complete() {
-        let table = super::schedules();
+        let table = crate::runtimes::schedules();
         assert!(table.len() > 40);
         for (name, s) in table {
             if let (Some(c), Some(u)) = (s.block_create, s.block_update) {
