@@ -238,31 +238,36 @@ impl FileOutcome<'_> {
             BinaryCheck::UnResolved(v) => self.missing(&v.value),
             BinaryCheck::Resolved(c) => {
                 let at = self.locate(&c.from.path);
+                let expected = match (&c.to.value, c.comparison.0.as_str()) {
+                    // A regex literal reaches the report as `/pattern/`.
+                    (Value::String(re), "Eq") if is_regex_literal(re, &c.to.path) => format!(
+                        "expected {}to match `{}`",
+                        if c.comparison.1 { "not " } else { "" },
+                        shorten(re, VALUE_WIDTH)
+                    ),
+                    (to, "In") => format!(
+                        "expected {} {}",
+                        operator(&c.comparison),
+                        list(std::slice::from_ref(to))
+                    ),
+                    (to, _) => format!("expected {} `{}`", operator(&c.comparison), show(to)),
+                };
                 let sentence = format!(
-                    "`{}` is `{}`, expected {} `{}`",
+                    "`{}` is `{}`, {expected}",
                     self.name_of(&c.from.path, &at),
                     show(&c.from.value),
-                    operator(&c.comparison),
-                    show(&c.to.value)
                 );
                 (at, sentence)
             }
             BinaryCheck::InResolved(c) => {
                 let at = self.locate(&c.from.path);
-                let mut expected: Vec<String> =
-                    c.to.iter()
-                        .take(8)
-                        .map(|v| format!("`{}`", show(&v.value)))
-                        .collect();
-                if c.to.len() > 8 {
-                    expected.push("…".to_string());
-                }
+                let values: Vec<Value> = c.to.iter().map(|v| v.value.clone()).collect();
                 let sentence = format!(
-                    "`{}` is `{}`, expected {} [{}]",
+                    "`{}` is `{}`, expected {} {}",
                     self.name_of(&c.from.path, &at),
                     show(&c.from.value),
                     operator(&c.comparison),
-                    expected.join(", ")
+                    list(&values)
                 );
                 (at, sentence)
             }
@@ -417,6 +422,33 @@ fn operator(comparison: &Comparison) -> String {
     } else {
         symbol.to_string()
     }
+}
+
+/// The right-hand side of `in`: `[`a`, `b`]`, a list literal's items spread (it
+/// arrives as one value holding the list), cut after 8 items.
+fn list(values: &[Value]) -> String {
+    let items: Vec<&Value> = values
+        .iter()
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        })
+        .collect();
+    let mut shown: Vec<String> = items
+        .iter()
+        .take(8)
+        .map(|v| format!("`{}`", show(v)))
+        .collect();
+    if items.len() > 8 {
+        shown.push("…".to_string());
+    }
+    format!("[{}]", shown.join(", "))
+}
+
+/// Whether a right-hand value is a regex literal: cfn-guard serialises one as
+/// `/pattern/`, with no path (literals have none).
+fn is_regex_literal(text: &str, path: &str) -> bool {
+    path.is_empty() && text.len() >= 2 && text.starts_with('/') && text.ends_with('/')
 }
 
 /// A value for a message: strings as they are, the rest as compact JSON, cut when long.
