@@ -42,8 +42,9 @@ impl At<'_> {
 /// `Condition`).
 const MAX_VARIANTS: usize = 64;
 
-/// Reads a policy document (a mapping with `Statement`, a JSON string holding one, or
-/// an `Fn::If` over these) into statements.
+/// Reads a policy document (a mapping with `Statement`; JSON text holding one, as a
+/// string or built with `Fn::Sub`/`Fn::Join`; or an `Fn::If` over these) into
+/// statements. Anything else becomes one unreadable statement.
 pub(crate) fn read_document(
     holder: &Holder<'_>,
     value: &Value,
@@ -54,7 +55,10 @@ pub(crate) fn read_document(
 ) {
     for alt in alternatives(value, pointer, when) {
         match alt.value {
-            Value::String(text) => match parse_document(text) {
+            Value::Object(map) if intrinsic(map).is_none() && map.contains_key("Statement") => {
+                read_statements(holder, alt.value, &alt.pointer, &alt.when, at, out);
+            }
+            other => match document_text(other).as_deref().and_then(parse_document) {
                 Some(doc) => {
                     let fixed = at.pick(alt.pointer.clone());
                     read_statements(
@@ -68,15 +72,33 @@ pub(crate) fn read_document(
                 }
                 None => out.push(unknown(holder, alt.value, at.pick(alt.pointer), alt.when)),
             },
-            Value::Object(map) if intrinsic(map).is_none() && map.contains_key("Statement") => {
-                read_statements(holder, alt.value, &alt.pointer, &alt.when, at, out);
-            }
-            _ => out.push(unknown(holder, alt.value, at.pick(alt.pointer), alt.when)),
         }
     }
 }
 
-/// A policy document given as a JSON string (some properties take one).
+/// The text of a document given as a JSON string, or built with `Fn::Sub` or
+/// `Fn::Join` (rendered, placeholders kept symbolic).
+pub(crate) fn document_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(map) => match intrinsic(map) {
+            Some(("Fn::Sub" | "Fn::Join", _)) => Some(render(value)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a value is JSON text (a string, or `Fn::Sub`/`Fn::Join` building one) that
+/// is not a policy document: some `...Policy` properties hold other JSON.
+pub(crate) fn is_other_json(value: &Value) -> bool {
+    document_text(value).is_some_and(|text| {
+        parse_document(&text).is_none()
+            && serde_json::from_str::<Value>(&text).is_ok_and(|v| v.is_object() || v.is_array())
+    })
+}
+
+/// A policy document given as JSON text (some properties take one).
 pub(crate) fn parse_document(text: &str) -> Option<Value> {
     let trimmed = text.trim_start();
     if !trimmed.starts_with('{') {
@@ -91,9 +113,11 @@ pub(crate) fn looks_like_document(value: &Value, pointer: &str) -> bool {
     alternatives(value, pointer, &[])
         .iter()
         .any(|alt| match alt.value {
-            Value::Object(map) => intrinsic(map).is_none() && map.contains_key("Statement"),
-            Value::String(text) => parse_document(text).is_some(),
-            _ => false,
+            Value::Object(map) if intrinsic(map).is_none() => map.contains_key("Statement"),
+            other => document_text(other)
+                .as_deref()
+                .and_then(parse_document)
+                .is_some(),
         })
 }
 
@@ -641,7 +665,9 @@ fn resource_policies(resource: &Resource<'_>, props_ptr: &str, model: &mut Model
         }
         let at = child(props_ptr, key);
         let known = explicit_doc || DOCUMENT_PROPERTIES.contains(&key.as_str());
-        if !(looks_like_document(value, &at) || (known && !value.is_array())) {
+        if !(looks_like_document(value, &at)
+            || (known && !value.is_array() && !is_other_json(value)))
+        {
             continue;
         }
         let h = Holder {

@@ -464,3 +464,26 @@ fn odd_shapes_never_panic() {
         let _ = serde_json::to_string(&m).unwrap();
     }
 }
+
+#[test]
+fn documents_built_as_json_text() {
+    let doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${B}/*"}]}"#;
+    let m = model(json!({
+        "R": {"Type": "AWS::IAM::Role", "Properties": {
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Fn::Sub": doc}}]}},
+        "L": {"Type": "AWS::Logs::ResourcePolicy", "Properties": {"PolicyName": "l",
+            "PolicyDocument": {"Fn::Join": ["", ["{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"events.amazonaws.com\"}, \"Action\": \"logs:PutLogEvents\", \"Resource\": \"", {"Fn::GetAtt": ["G", "Arn"]}, "\"}]}"]]}}},
+        "A": {"Type": "AWS::Logs::AccountPolicy", "Properties": {"PolicyName": "a", "PolicyType": "SUBSCRIPTION_FILTER_POLICY",
+            "PolicyDocument": {"Fn::Sub": "{\"DestinationArn\": \"${F.Arn}\"}"}}}
+    }));
+    let r = m.statements_of("R").next().unwrap();
+    assert_eq!(strings(&r.resources), ["arn:aws:s3:::${B}/*"]);
+    assert_eq!(
+        r.pointer,
+        "/Resources/R/Properties/Policies/0/PolicyDocument"
+    );
+    let l = m.statements_of("L").next().unwrap();
+    assert_eq!(strings(&l.resources), ["${G.Arn}"]);
+    assert_eq!(strings(&l.principals), ["Service:events.amazonaws.com"]);
+    assert_eq!(m.statements_of("A").count(), 0);
+}
