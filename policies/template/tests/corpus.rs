@@ -137,6 +137,8 @@ fn corpus_evaluates_cleanly_and_findings_are_sound() {
             }
         }
         problems.extend(function_findings_are_true(e));
+        problems.extend(unused_parameters_are_unused(e));
+        problems.extend(missing_depends_on_targets_are_missing(e));
         problems.extend(cycles_reported_once(e));
     }
     eprintln!(
@@ -204,6 +206,53 @@ fn function_findings_are_true(e: &Evaluated) -> Vec<String> {
         }
     }
     problems
+}
+
+/// TPL004 says a parameter is never used only when no `{"Ref": name}` names it outside
+/// `Parameters` and the template-level `Metadata`.
+fn unused_parameters_are_unused(e: &Evaluated) -> Vec<String> {
+    let Some(root) = e.template.value().as_object() else {
+        return Vec::new();
+    };
+    let elsewhere: String = root
+        .iter()
+        .filter(|(k, _)| *k != "Parameters" && *k != "Metadata")
+        .map(|(_, v)| v.to_string())
+        .collect();
+    e.report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "TPL004")
+        .filter_map(|f| {
+            let name = f.message.split('`').nth(1)?;
+            let reference = serde_json::json!({ "Ref": name }).to_string();
+            elsewhere.contains(&reference).then(|| {
+                format!(
+                    "{}: TPL004 says `{name}` is unused, but it is referenced",
+                    e.path.display()
+                )
+            })
+        })
+        .collect()
+}
+
+/// TPL002 says a DependsOn target is not a resource only when `Resources` has no such key.
+fn missing_depends_on_targets_are_missing(e: &Evaluated) -> Vec<String> {
+    let resources = &e.template.value()["Resources"];
+    e.report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "TPL002" && f.message.contains("which is not a resource"))
+        .filter_map(|f| {
+            let target = f.message.split('`').nth(3)?;
+            resources.get(target).map(|_| {
+                format!(
+                    "{}: TPL002 says `{target}` is not a resource, but it is",
+                    e.path.display()
+                )
+            })
+        })
+        .collect()
 }
 
 /// TPL008 reports each cycle once: no two findings name the same set of resources.

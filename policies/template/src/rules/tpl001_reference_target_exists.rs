@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it does
     /// Checks that every `Ref`, `Fn::GetAtt` and `Fn::Sub` placeholder names a parameter,
     /// a resource, a pseudo parameter, or a name the SAM transform generates (such as
-    /// `MyFunctionRole` for a function without a `Role`).
+    /// `MyFunctionRole` for a function without a `Role`, `MyApiProdStage`, the implicit
+    /// `ServerlessRestApi` when an `Api` event needs it, or `MyFunction.Alias`).
     ///
     /// ## Why is this bad?
     /// CloudFormation rejects the whole stack operation when a reference has no target,

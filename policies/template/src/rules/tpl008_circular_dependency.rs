@@ -233,6 +233,10 @@ fn strongly_connected(graph: &[Vec<Edge>]) -> Vec<Vec<usize>> {
 /// The shortest cycle through `start` inside `component`: the resources in order, from
 /// `start`. Breadth-first, so it follows the earliest-written edge among equals.
 fn shortest_cycle(graph: &[Vec<Edge>], component: &[usize], start: usize) -> Vec<usize> {
+    let mut inside = vec![false; graph.len()];
+    for &i in component {
+        inside[i] = true;
+    }
     let mut parent: HashMap<usize, usize> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(v) = queue.pop_front() {
@@ -248,7 +252,7 @@ fn shortest_cycle(graph: &[Vec<Edge>], component: &[usize], start: usize) -> Vec
                 path.reverse();
                 return path;
             }
-            if component.contains(&w) && !parent.contains_key(&w) && w != start {
+            if inside[w] && !parent.contains_key(&w) && w != start {
                 parent.insert(w, v);
                 queue.push_back(w);
             }

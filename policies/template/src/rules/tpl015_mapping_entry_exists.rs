@@ -8,7 +8,8 @@ declare_rule! {
     /// Checks every `Fn::FindInMap` whose names are literal: the mapping is declared in
     /// `Mappings`, it has the top-level key, and that entry has the second-level key. With
     /// the `AWS::LanguageExtensions` transform, a lookup that gives a `DefaultValue` may
-    /// miss keys (but not the mapping).
+    /// miss keys (but not the mapping). The rule does not apply when a macro other than SAM
+    /// or `AWS::LanguageExtensions` may rewrite the template.
     ///
     /// ## Why is this bad?
     /// CloudFormation rejects the template ("Mapping named X is not present", "Unable to
@@ -47,11 +48,12 @@ fn literal(v: &Value) -> Option<String> {
 }
 
 impl Rule for MappingEntryExists {
+    fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
+        !sam::has_foreign_transforms(&cx.template)
+    }
+
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        if sam::has_foreign_transforms(&t) {
-            return;
-        }
         let extensions = sam::has_language_extensions(&t);
         let mappings = t.section("Mappings");
         for section in ["Resources", "Outputs", "Conditions", "Globals"] {
