@@ -4,8 +4,9 @@ use crate::anchor;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that the names of resources, parameters, outputs, mappings and conditions
-    /// are alphanumeric (`A-Z`, `a-z`, `0-9`) and at most 255 characters long. Loop keys of
+    /// Checks that the names of resources, parameters, outputs and mappings are
+    /// alphanumeric (`A-Z`, `a-z`, `0-9`), that condition names use only those and `_` or
+    /// `&`, and that all are at most 255 characters long. Loop keys of
     /// `AWS::LanguageExtensions` (`Fn::ForEach::Name`) are left alone.
     ///
     /// ## Why is this bad?
@@ -49,7 +50,15 @@ impl Rule for LogicalIdFormat {
                 }
                 let message = if name.is_empty() {
                     format!("a {what} has an empty name")
-                } else if !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                } else if section == "Conditions"
+                    && !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '&')
+                {
+                    format!("condition name `{name}` may use only A-Z, a-z, 0-9, _ and &")
+                } else if section != "Conditions"
+                    && !name.chars().all(|c| c.is_ascii_alphanumeric())
+                {
                     format!("{what} name `{name}` must be alphanumeric (A-Z, a-z, 0-9)")
                 } else if name.len() > 255 {
                     format!("{what} name `{name}` is longer than 255 characters")
