@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod deploy;
 pub mod discover;
 pub mod engine;
 pub mod finding;

@@ -99,6 +99,9 @@ pub struct PolicySummary {
     pub enforcement: Enforcement,
     /// Why it could not be loaded, if it could not.
     pub error: Option<String>,
+    /// Its rules' metadata (for SARIF rule descriptions).
+    #[serde(skip)]
+    pub rules: Vec<preflight_policy::RuleInfo>,
 }
 
 impl RunReport {
@@ -147,6 +150,11 @@ impl Checker<'_> {
                         .unwrap_or_default(),
                     enforcement: p.enforcement,
                     error: p.loaded.as_ref().err().cloned(),
+                    rules: p
+                        .loaded
+                        .as_ref()
+                        .map(|l| l.meta().rules.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             overrides: self.overrides.to_vec(),

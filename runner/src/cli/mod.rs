@@ -4,6 +4,7 @@
 mod audit;
 mod check;
 mod common;
+mod deploy;
 mod policy;
 mod precompile;
 
@@ -67,6 +68,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Find every SAM / CloudFormation template under the given paths and check them.
     Audit(audit::AuditArgs),
+    /// Gate a deploy: check, approve security changes, run the command, verify, record.
+    Deploy(deploy::DeployArgs),
     /// List, inspect and test policies.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -89,6 +92,7 @@ pub fn main(builtins: &[BuiltinComponent]) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args, builtins),
         Command::Audit(args) => audit::run(args, builtins),
+        Command::Deploy(args) => deploy::run(args, builtins),
         Command::Policy(cmd) => policy::run(cmd, builtins),
         Command::SelfCmd(cmd) => precompile::run(cmd, builtins),
     };

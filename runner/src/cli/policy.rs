@@ -12,6 +12,15 @@ use super::{Exit, Failure};
 use crate::policies::{ActivePolicy, BuiltinComponent};
 use crate::report::Format;
 
+/// Output formats of `policy list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Human,
+    /// JSON, for tools.
+    Json,
+}
+
 /// `preflight policy ...`
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
@@ -19,7 +28,7 @@ pub enum PolicyCommand {
     List {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ListFormat,
         /// Configuration file.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
@@ -116,10 +125,10 @@ pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Fa
             let listings: Vec<PolicyListing> = policies.iter().map(listing).collect();
             let mut out = anstream::stdout().lock();
             let result = match format {
-                Format::Json => serde_json::to_writer_pretty(&mut out, &listings)
+                ListFormat::Json => serde_json::to_writer_pretty(&mut out, &listings)
                     .map_err(std::io::Error::from)
                     .and_then(|_| writeln!(out)),
-                Format::Human => write_list(&listings, &mut out),
+                ListFormat::Human => write_list(&listings, &mut out),
             };
             result.map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
             Ok(Exit::Pass)

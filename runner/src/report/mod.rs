@@ -2,8 +2,12 @@
 //! scanning (`sarif`), test dashboards (`junit`), GitHub annotations (`github`) and pull
 //! request comments (`markdown`).
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,6 +20,14 @@ pub enum Format {
     Human,
     /// The versioned JSON report.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for CI test dashboards.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+    /// A markdown summary for pull requests.
+    Markdown,
 }
 
 /// Writes `report` in `format` to `out`.
@@ -23,5 +35,9 @@ pub fn write(report: &RunReport, format: Format, out: &mut dyn Write) -> io::Res
     match format {
         Format::Human => human::write(report, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Markdown => markdown::write(report, out),
     }
 }

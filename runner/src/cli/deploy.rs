@@ -1,0 +1,249 @@
+//! `preflight deploy [OPTIONS] [-- COMMAND...]`: the gated deploy.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::{CheckOptions, load_config, load_policies};
+use super::{Exit, Failure};
+use crate::baseline::BaselineSource;
+use crate::config::{ApprovalLevel, SamMode, parse_duration};
+use crate::deploy::approval::{Prompt, TerminalPrompt};
+use crate::deploy::command::{GRACE, Live};
+use crate::deploy::lock::DeployLock;
+use crate::deploy::report::{Outcome, human};
+use crate::deploy::security::SdkDiff;
+use crate::deploy::state::{STATE_DIR, StateDir};
+use crate::deploy::target::{self, TargetOptions};
+use crate::deploy::{ApprovalInputs, Deployment, GateSetup, RunSettings};
+use crate::policies::BuiltinComponent;
+use crate::report::Format;
+use crate::sam::SamRunner;
+
+/// Arguments of `preflight deploy`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status: 0 deployed and verified; 2 usage, configuration or input error (or another \
+deploy of the same stack is running); 3 blocked by the gate (the command was not started); \
+4 the command failed, was stopped, or verification failed.")]
+pub struct DeployArgs {
+    /// Stack name (default: `stack` under [deploy] in preflight.toml, else `stack_name`
+    /// in samconfig.toml).
+    #[arg(long, value_name = "NAME")]
+    stack: Option<String>,
+    /// Template to check and deploy (default: `template` under [deploy], else
+    /// `template_file` in samconfig.toml, else template.yaml).
+    #[arg(long, short = 't', value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// AWS region for verification (default: samconfig.toml's `region`, else the
+    /// environment's).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// The samconfig.toml environment to read.
+    #[arg(long, value_name = "ENV", default_value = "default")]
+    config_env: String,
+    /// Which security changes need approval (default: `require-approval` under
+    /// [deploy], else broadening).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    require_approval: Option<ApprovalLevel>,
+    /// Approve the security changes whose digest (printed in the report) is DIGEST.
+    /// A stale or wrong digest blocks.
+    #[arg(long, value_name = "DIGEST")]
+    approve: Option<String>,
+    /// Why the approved changes are acceptable (recorded in .preflight/audit.jsonl).
+    #[arg(long, value_name = "TEXT")]
+    approve_reason: Option<String>,
+    /// Stop the deploy command after this long, e.g. 90s, 30m (default: `timeout`
+    /// under [deploy], else none).
+    #[arg(long, value_name = "DURATION")]
+    timeout: Option<String>,
+    /// Do not check the stack with the aws CLI after the command.
+    #[arg(long)]
+    no_verify: bool,
+    /// Run `sam validate`: when on PATH (auto), always (required), or never (off).
+    #[arg(long, value_enum, value_name = "MODE")]
+    sam: Option<SamMode>,
+    /// The state directory (default: .preflight next to preflight.toml, or in the
+    /// working directory).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    #[command(flatten)]
+    options: CheckOptions,
+    /// The deploy command (default: `command` under [deploy], else `make play`).
+    #[arg(last = true, value_name = "COMMAND")]
+    command: Vec<String>,
+}
+
+/// Gates, runs, verifies and records one deploy.
+pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
+    let options = &args.options;
+    let json = match options.format {
+        Format::Json => true,
+        Format::Human => false,
+        #[allow(unreachable_patterns)]
+        _ => {
+            return Err(Failure::usage(
+                "preflight deploy writes --format human or --format json",
+            ));
+        }
+    };
+    let config = load_config(options.config.as_deref())?;
+    let cwd = std::env::current_dir().map_err(Failure::usage)?;
+    let project_dir = match &config.source {
+        Some(path) => std::path::absolute(path)
+            .map_err(Failure::usage)?
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| cwd.clone()),
+        None => cwd.clone(),
+    };
+    let target = target::resolve(
+        &TargetOptions {
+            stack: args.stack.clone(),
+            template: args.template.clone(),
+            region: args.region.clone(),
+            config_env: Some(args.config_env.clone()),
+            command: args.command.clone(),
+        },
+        &config,
+        &cwd,
+        &project_dir,
+    )
+    .map_err(Failure::usage)?;
+    let overrides = options.overrides()?;
+    let level = args
+        .require_approval
+        .or(config.deploy.require_approval)
+        .unwrap_or(ApprovalLevel::Broadening);
+    let timeout = match args.timeout.as_deref().or(config.deploy.timeout.as_deref()) {
+        Some(text) => {
+            Some(parse_duration(text).map_err(|e| Failure::usage(format!("--timeout: {e}")))?)
+        }
+        None => None,
+    };
+    if let Some(digest) = &args.approve
+        && digest.trim().is_empty()
+    {
+        return Err(Failure::usage(
+            "--approve needs the digest printed in the report",
+        ));
+    }
+    let verify = !args.no_verify && config.deploy.verify.unwrap_or(true);
+    let sam_mode = args.sam.or(config.sam.mode).unwrap_or(SamMode::Auto);
+    let sam = SamRunner::detect(sam_mode, &config.sam).map_err(Failure::usage)?;
+    let state = StateDir::new(match &args.state_dir {
+        Some(dir) => cwd.join(dir),
+        None => project_dir.join(STATE_DIR),
+    });
+    let baseline = options.baseline.as_deref().map(BaselineSource::parse);
+    if let Some(BaselineSource::File(path)) = &baseline
+        && !path.is_file()
+    {
+        return Err(Failure::usage(format!(
+            "--baseline {}: no such file",
+            path.display()
+        )));
+    }
+    let _lock = DeployLock::acquire(&state.locks(), &target.state_key()).map_err(Failure::usage)?;
+    let policies = load_policies(&config, builtins, options)?;
+
+    // Human reports on standard output are written as the deploy goes; anything else
+    // is written whole at the end.
+    let streaming = !json && options.output.is_none();
+    let live = if json && options.output.is_none() {
+        Live::Stderr
+    } else {
+        Live::Split
+    };
+    let mut deployment = Deployment::check(GateSetup {
+        target: &target,
+        policies: &policies,
+        sam: sam.as_ref(),
+        limits: config.loader_limits(),
+        baseline,
+        overrides: &overrides,
+        diff: &SdkDiff,
+        state: &state,
+        argv: std::env::args().collect(),
+        cwd: cwd.clone(),
+    });
+    if streaming {
+        print(|out| human::write_gate(&deployment.report, out))?;
+    }
+    let mut terminal = TerminalPrompt;
+    let prompt: Option<&mut dyn Prompt> = if std::io::stdin().is_terminal() {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    deployment.approve(
+        &ApprovalInputs {
+            level,
+            digest: args.approve.clone(),
+            reason: args.approve_reason.clone(),
+        },
+        prompt,
+    );
+    if streaming {
+        print(|out| human::write_security(&deployment.report, out))?;
+    }
+    if !deployment.stopped() {
+        if streaming {
+            // The report shows where the deploy command's output starts.
+            let mut preview = deployment.report.clone();
+            preview.deploy = None;
+            print(|out| human::write_deploy_start(&preview, out))?;
+        }
+        deployment.run(&RunSettings {
+            timeout,
+            verify,
+            live,
+            grace: GRACE,
+        });
+    }
+    deployment.finish();
+    let report = &deployment.report;
+    if streaming {
+        print(|out| human::write_outcome(report, out))?;
+    } else {
+        let mut buffer = Vec::new();
+        let written = if json {
+            serde_json::to_writer_pretty(&mut buffer, report)
+                .map_err(std::io::Error::other)
+                .and_then(|_| writeln!(buffer))
+        } else {
+            human::write(report, &mut anstream::StripStream::new(&mut buffer))
+        };
+        written
+            .and_then(|_| match &options.output {
+                Some(path) => std::fs::write(path, &buffer),
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    stdout.write_all(&buffer).and_then(|_| stdout.flush())
+                }
+            })
+            .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))?;
+        if let Some(path) = &options.output {
+            eprintln!(
+                "preflight deploy: {} (exit {}); report written to {}",
+                report.outcome.as_str(),
+                report.exit_code,
+                path.display()
+            );
+        }
+    }
+    Ok(match report.outcome {
+        Outcome::Deployed | Outcome::Pending => Exit::Pass,
+        Outcome::Error => Exit::Usage,
+        Outcome::Blocked => Exit::Blocked,
+        Outcome::Failed => Exit::DeployFailed,
+    })
+}
+
+fn print(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut stdout = anstream::stdout().lock();
+    write(&mut stdout)
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))
+}

@@ -1,0 +1,716 @@
+//! The deploy gate: `preflight deploy [OPTIONS] [-- COMMAND...]`.
+//!
+//! A [`Deployment`] goes through its steps in order, each recorded in the
+//! [`DeployReport`](report::DeployReport):
+//!
+//! 1. [`Deployment::check`]: load the template, run `sam validate` and every policy
+//!    concurrently (the same [`Checker`] as `preflight check`, with the last deployed
+//!    template as baseline), then compute the security changes against that baseline
+//!    ([`security`]).
+//! 2. [`Deployment::approve`]: decide whether the changes need approval and whether
+//!    they have it ([`approval`]).
+//! 3. [`Deployment::run`], only when nothing blocked: start the command in its own
+//!    process group, stream and keep its output, forward SIGINT/SIGTERM, honour the
+//!    timeout ([`command`]), then verify the result ([`verify`]).
+//! 4. [`Deployment::finish`]: after a verified deploy only, replace the baseline
+//!    atomically ([`state`]); append the run to the audit log ([`audit`]); work out
+//!    the next steps and the exit status.
+//!
+//! The command line ([`crate::cli`]) resolves the [`target`], takes the [`lock`], loads
+//! the policies, and prints the report as the steps go.
+
+pub mod approval;
+pub mod audit;
+pub mod command;
+pub mod lock;
+pub mod report;
+pub mod security;
+pub mod state;
+pub mod target;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use preflight_template::{Limits, Template};
+use sha2::{Digest, Sha256};
+
+use crate::baseline::BaselineSource;
+use crate::config::ApprovalLevel;
+use crate::finding::POLICY_ERROR;
+use crate::policies::ActivePolicy;
+use crate::run::{Checker, RunReport};
+use crate::sam::{SamRunner, SamStatus};
+use crate::verdict::{Override, Verdict};
+use approval::{ApprovalRequest, Prompt};
+use audit::{AuditEntry, OverrideRecord};
+use command::{CommandSpec, Interrupts, Live, RunOptions};
+use report::{
+    DEPLOY_REPORT_VERSION, DeployReport, GateReport, Outcome, PolicyOutcome, SecurityReport,
+    StateReport,
+};
+use security::SecurityDiff;
+use state::StateDir;
+use target::{Target, shell_quote};
+use verify::{Aws, AwsError, VerifyInput};
+
+/// How long verification waits for a stack that is still in progress.
+pub const VERIFY_WAIT: Duration = Duration::from_secs(300);
+
+/// What the gate needs.
+pub struct GateSetup<'a> {
+    /// The resolved target.
+    pub target: &'a Target,
+    /// The policies.
+    pub policies: &'a [ActivePolicy],
+    /// `sam validate`, when it runs.
+    pub sam: Option<&'a SamRunner>,
+    /// Bounds on template files.
+    pub limits: Limits,
+    /// `--baseline`: compare against this instead of the recorded state.
+    pub baseline: Option<BaselineSource>,
+    /// `--override RULE --reason TEXT`.
+    pub overrides: &'a [Override],
+    /// The security diff.
+    pub diff: &'a dyn SecurityDiff,
+    /// `.preflight/`.
+    pub state: &'a StateDir,
+    /// The command line as typed (to print the exact `--approve` command).
+    pub argv: Vec<String>,
+    /// Paths in the report are shown relative to this directory.
+    pub cwd: PathBuf,
+}
+
+/// What approval needs.
+#[derive(Debug, Clone)]
+pub struct ApprovalInputs {
+    /// The level in force.
+    pub level: ApprovalLevel,
+    /// `--approve DIGEST`.
+    pub digest: Option<String>,
+    /// `--approve-reason TEXT`.
+    pub reason: Option<String>,
+}
+
+/// How to run and verify.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Stop the command after this long.
+    pub timeout: Option<Duration>,
+    /// Check the stack with the `aws` CLI afterwards.
+    pub verify: bool,
+    /// Where the command's output goes while it runs.
+    pub live: Live,
+    /// Between SIGTERM and SIGKILL.
+    pub grace: Duration,
+}
+
+/// One gated deploy, step by step.
+pub struct Deployment<'a> {
+    setup: GateSetup<'a>,
+    /// The report so far.
+    pub report: DeployReport,
+    template: Option<Arc<Template>>,
+    started: Instant,
+    started_at: jiff::Timestamp,
+    gate_failed: bool,
+}
+
+impl<'a> Deployment<'a> {
+    /// Checks the template and computes the security changes.
+    pub fn check(setup: GateSetup<'a>) -> Deployment<'a> {
+        let started = Instant::now();
+        let started_at = jiff::Timestamp::now();
+        let target = setup.target;
+        let key = target.state_key();
+        let state_path = setup.state.baseline(&key);
+        let existed = state_path.is_file();
+        let baseline = match &setup.baseline {
+            Some(b) => Some(b.clone()),
+            None if existed => Some(BaselineSource::File(state_path.clone())),
+            None => None,
+        };
+        let checker = Checker {
+            policies: setup.policies,
+            sam: setup.sam,
+            limits: setup.limits.clone(),
+            baseline: baseline.as_ref(),
+            overrides: setup.overrides,
+        };
+        let check_started = Instant::now();
+        let run = checker.run(std::slice::from_ref(&target.template));
+        let check_ms = elapsed_ms(check_started);
+        let template = run.templates.first().and_then(|t| t.template.clone());
+        let load_error = run.templates.first().and_then(|t| t.error.clone());
+        let validation = run.templates.first().and_then(|t| t.sam.clone());
+        let gate = GateReport {
+            verdict: run.verdict,
+            load_error: load_error.clone(),
+            validation,
+            policies: policy_outcomes(&run),
+            overrides: override_records(&run, setup.overrides),
+            check: run,
+        };
+        let mut report = DeployReport {
+            version: DEPLOY_REPORT_VERSION,
+            kind: "deploy",
+            outcome: Outcome::Pending,
+            exit_code: 0,
+            stack: target.stack.clone(),
+            template: display_path(&target.template, &setup.cwd),
+            command: target.command.display.clone(),
+            project_dir: display_path(&target.project_dir, &setup.cwd),
+            started_at: started_at.to_string(),
+            duration_ms: 0,
+            phases: Vec::new(),
+            reasons: Vec::new(),
+            gate,
+            security: SecurityReport {
+                baseline: None,
+                compared: false,
+                changes: None,
+                approval: None,
+                approve_command: None,
+            },
+            deploy: None,
+            verify: None,
+            state: StateReport {
+                path: display_path(&state_path, &setup.cwd),
+                existed,
+                audit_log: display_path(&setup.state.audit_log(), &setup.cwd),
+                ..Default::default()
+            },
+            next_steps: Vec::new(),
+        };
+        let gate_failed = report.gate.verdict == Verdict::Fail;
+        if let Some(e) = &load_error {
+            report.phase("check", "error", check_ms);
+            report.outcome = Outcome::Error;
+            report.reasons.push(format!(
+                "cannot load {} (line {}, column {}): {}",
+                report.template, e.line, e.column, e.message
+            ));
+        } else {
+            let status = match report.gate.verdict {
+                Verdict::Pass => "passed",
+                Verdict::Warn => "warned",
+                Verdict::Fail => "blocked",
+            };
+            report.phase("check", status, check_ms);
+            report.reasons.extend(gate_reasons(&report.gate));
+        }
+        let mut deployment = Deployment {
+            setup,
+            report,
+            template,
+            started,
+            started_at,
+            gate_failed,
+        };
+        deployment.security(baseline.as_ref());
+        deployment
+    }
+
+    fn security(&mut self, baseline: Option<&BaselineSource>) {
+        let Some(template) = self.template.clone() else {
+            return;
+        };
+        let started = Instant::now();
+        let Some(source) = baseline else {
+            self.report
+                .phase("security", "skipped", elapsed_ms(started));
+            return;
+        };
+        let shown = match source {
+            BaselineSource::File(path) => display_path(path, &self.setup.cwd),
+            BaselineSource::Git { rev, path } => match path {
+                Some(p) => format!("git:{rev}:{}", p.display()),
+                None => format!("git:{rev}"),
+            },
+        };
+        match source.resolve(&self.setup.target.template, &self.setup.limits) {
+            Ok(Some(old)) => {
+                let changes = self.setup.diff.diff(old.value(), template.value());
+                self.report.security.baseline = Some(shown);
+                self.report.security.compared = true;
+                self.report.security.changes = Some(changes);
+                self.report.phase("security", "passed", elapsed_ms(started));
+            }
+            Ok(None) => {
+                self.report
+                    .phase("security", "skipped", elapsed_ms(started));
+            }
+            Err(e) => {
+                // The checker reports the same error as a blocking finding.
+                self.report.security.baseline = Some(shown);
+                self.report
+                    .reasons
+                    .push(format!("the baseline could not be read: {e}"));
+                self.gate_failed = true;
+                self.report.phase("security", "error", elapsed_ms(started));
+            }
+        }
+    }
+
+    /// Decides the approval of the security changes. `prompt` is the terminal, when
+    /// standard input is one; it is not used when the gate already failed.
+    pub fn approve(&mut self, inputs: &ApprovalInputs, prompt: Option<&mut dyn Prompt>) {
+        if self.report.outcome != Outcome::Pending {
+            return;
+        }
+        let started = Instant::now();
+        let request = ApprovalRequest {
+            level: inputs.level,
+            changes: self.report.security.changes.as_ref(),
+            digest: inputs.digest.as_deref(),
+            reason: inputs.reason.as_deref(),
+        };
+        let prompt = if self.gate_failed { None } else { prompt };
+        let decision = approval::decide(&request, prompt);
+        let status = if decision.status.allows() {
+            if decision.required {
+                "passed"
+            } else {
+                "skipped"
+            }
+        } else {
+            "blocked"
+        };
+        if decision.required
+            && let Some(changes) = &self.report.security.changes
+        {
+            self.report.security.approve_command =
+                Some(approve_command(&self.setup.argv, &changes.digest));
+        }
+        if !decision.status.allows() {
+            self.report.reasons.push(decision.message.clone());
+        }
+        if !decision.status.allows() || self.gate_failed {
+            self.report.outcome = Outcome::Blocked;
+        }
+        self.report.security.approval = Some(decision);
+        self.report.phase("approval", status, elapsed_ms(started));
+    }
+
+    /// Whether the deploy will not run (blocked or an error).
+    pub fn stopped(&self) -> bool {
+        self.report.outcome != Outcome::Pending || self.gate_failed
+    }
+
+    /// Runs the command and verifies the result. Does nothing when the gate blocked.
+    pub fn run(&mut self, settings: &RunSettings) {
+        if self.stopped() {
+            return;
+        }
+        let target = self.setup.target;
+        let mut env = vec![
+            (
+                "PREFLIGHT_TEMPLATE".to_string(),
+                target.template.display().to_string(),
+            ),
+            ("PREFLIGHT_DEPLOY".to_string(), "1".to_string()),
+        ];
+        if let Some(stack) = &target.stack {
+            env.push(("PREFLIGHT_STACK_NAME".to_string(), stack.clone()));
+        }
+        let spec = CommandSpec {
+            program: target.command.program.clone(),
+            args: target.command.args.clone(),
+            display: target.command.display.clone(),
+            dir: target.project_dir.clone(),
+            env,
+        };
+        let options = RunOptions {
+            timeout: settings.timeout,
+            grace: settings.grace,
+            live: settings.live,
+        };
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                self.fail(format!("cannot start the async runtime: {e}"));
+                return;
+            }
+        };
+        let stack = target.stack.clone();
+        let region = target.region.clone();
+        let result = runtime.block_on(async {
+            let mut interrupts = Interrupts::install()
+                .map_err(|e| format!("cannot install signal handlers: {e}"))?;
+            let (aws, skipped) = match (&stack, settings.verify) {
+                (_, false) => (None, Some("verification is off".to_string())),
+                (None, true) => (None, Some("no stack name is known".to_string())),
+                (Some(_), true) => match Aws::detect(region) {
+                    Some(aws) => (Some(aws), None),
+                    None => (None, Some("the aws CLI is not on PATH".to_string())),
+                },
+            };
+            let before_started = Instant::now();
+            let before = match (&aws, &stack) {
+                (Some(aws), Some(stack)) => match aws.resources(stack, &mut interrupts).await {
+                    Err(AwsError::Interrupted(sig)) => {
+                        return Err(format!(
+                            "interrupted by {sig} before the deploy command started"
+                        ));
+                    }
+                    other => Some(other.map_err(|e| e.to_string())),
+                },
+                _ => None,
+            };
+            let before_ms = elapsed_ms(before_started);
+            let since = jiff::Timestamp::now();
+            let command = command::run(&spec, &options, &mut interrupts).await;
+            let verify = verify::verify(
+                &command,
+                VerifyInput {
+                    stack: stack.as_deref(),
+                    aws: aws.as_ref(),
+                    skipped,
+                    before,
+                    since,
+                    wait: VERIFY_WAIT,
+                },
+                &mut interrupts,
+            )
+            .await;
+            Ok((command, verify, before_ms))
+        });
+        match result {
+            Ok((command, mut verify, before_ms)) => {
+                verify.duration_ms += before_ms;
+                let deploy_status = if command.succeeded() {
+                    "passed"
+                } else {
+                    "failed"
+                };
+                self.report
+                    .phase("deploy", deploy_status, command.duration_ms);
+                let verify_status = match verify.status {
+                    verify::VerifyStatus::Passed => "passed",
+                    verify::VerifyStatus::Failed => "failed",
+                };
+                self.report
+                    .phase("verify", verify_status, verify.duration_ms);
+                if verify.status == verify::VerifyStatus::Failed {
+                    self.report.outcome = Outcome::Failed;
+                    self.report.reasons.extend(verify.failures.iter().cloned());
+                }
+                self.report.deploy = Some(command);
+                self.report.verify = Some(verify);
+            }
+            Err(message) => self.fail(message),
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.report.outcome = Outcome::Failed;
+        self.report.reasons.push(message);
+    }
+
+    /// Records the result: the baseline after a verified deploy only, the audit log
+    /// always; then the next steps and the exit status.
+    pub fn finish(&mut self) {
+        let started = Instant::now();
+        if self.report.outcome == Outcome::Pending {
+            self.report.outcome = if self.gate_failed {
+                Outcome::Blocked
+            } else {
+                Outcome::Deployed
+            };
+        }
+        let key = self.setup.target.state_key();
+        if self.report.outcome == Outcome::Deployed
+            && let Some(template) = &self.template
+        {
+            match self.setup.state.write_baseline(&key, template.value()) {
+                Ok(_) => self.report.state.written = true,
+                Err(e) => {
+                    self.report.outcome = Outcome::Failed;
+                    self.report.reasons.push(format!(
+                        "the deploy succeeded, but the new baseline could not be recorded: {e}"
+                    ));
+                    self.report.state.error = Some(e.to_string());
+                }
+            }
+        }
+        self.report.exit_code = self.report.outcome.exit_code();
+        self.report.duration_ms = elapsed_ms(self.started);
+        let entry = self.audit_entry();
+        match audit::append(&self.setup.state.audit_log(), &entry) {
+            Ok(()) => self.report.state.audited = true,
+            Err(e) => self.report.state.error = Some(e.to_string()),
+        }
+        let status = if self.report.state.error.is_some() {
+            "failed"
+        } else {
+            "passed"
+        };
+        self.report.phase("record", status, elapsed_ms(started));
+        self.report.duration_ms = elapsed_ms(self.started);
+        self.report.next_steps = report::next_steps(&self.report);
+    }
+
+    fn audit_entry(&self) -> AuditEntry {
+        let r = &self.report;
+        AuditEntry {
+            time: self.started_at.to_string(),
+            stack: r.stack.clone(),
+            template: r.template.clone(),
+            template_sha256: self
+                .template
+                .as_ref()
+                .map(|t| hex::encode(Sha256::digest(t.to_json().as_bytes()))),
+            command: r.command.clone(),
+            outcome: r.outcome.as_str().to_string(),
+            exit_code: r.exit_code,
+            verdict: r.gate.verdict.as_str().to_string(),
+            reasons: r.reasons.clone(),
+            security: r.security.changes.as_ref().map(|c| {
+                serde_json::json!({
+                    "baseline": r.security.baseline,
+                    "digest": c.digest,
+                    "broadening": c.broadening,
+                    "changes": c.count,
+                    "broadening_changes": c.broadening_count,
+                })
+            }),
+            approval: r
+                .security
+                .approval
+                .as_ref()
+                .and_then(|a| a.approved.clone()),
+            overrides: r
+                .gate
+                .overrides
+                .iter()
+                .filter(|o| o.findings > 0)
+                .cloned()
+                .collect(),
+            user: audit::current_user(),
+            duration_ms: r.duration_ms,
+            state_written: r.state.written,
+        }
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    since.elapsed().as_millis() as u64
+}
+
+/// `path` relative to `cwd` when it is inside it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let text = shown.display().to_string();
+    if text.is_empty() { ".".into() } else { text }
+}
+
+/// The command line that approves `digest`: the one typed, with `--approve DIGEST`
+/// (replacing any earlier one) before `--`, or at the end.
+pub fn approve_command(argv: &[String], digest: &str) -> String {
+    let mut args: Vec<String> = Vec::new();
+    let mut rest: Vec<String> = Vec::new();
+    let mut iter = argv.iter();
+    let program = iter
+        .next()
+        .map(|p| {
+            Path::new(p)
+                .file_name()
+                .filter(|_| !p.contains('/') || crate::sam::find_on_path("preflight").is_some())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.clone())
+        })
+        .unwrap_or_else(|| "preflight".into());
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            rest.push(arg.clone());
+            rest.extend(iter.by_ref().cloned());
+            break;
+        }
+        if arg == "--approve" {
+            iter.next();
+            continue;
+        }
+        if arg.starts_with("--approve=") {
+            continue;
+        }
+        args.push(arg.clone());
+    }
+    args.push("--approve".into());
+    args.push(digest.to_string());
+    std::iter::once(program)
+        .chain(args)
+        .chain(rest)
+        .map(|a| shell_quote(&a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn gate_reasons(gate: &GateReport) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if let Some(sam) = &gate.validation
+        && sam.status != SamStatus::Passed
+    {
+        reasons.push(match sam.status {
+            SamStatus::Error => "sam validate could not run".to_string(),
+            _ => "sam validate failed".to_string(),
+        });
+    }
+    let blocking: Vec<_> = gate
+        .check
+        .templates
+        .iter()
+        .flat_map(|t| &t.findings)
+        .filter(|f| f.blocking)
+        .collect();
+    let errors = blocking.iter().filter(|f| f.rule == POLICY_ERROR).count();
+    let hard = blocking
+        .iter()
+        .filter(|f| f.rule != POLICY_ERROR && f.enforcement == "hard-mandatory")
+        .count();
+    let soft = blocking
+        .iter()
+        .filter(|f| f.rule != POLICY_ERROR && f.enforcement == "soft-mandatory")
+        .count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if hard > 0 {
+        reasons.push(format!("{hard} hard-mandatory finding{}", plural(hard)));
+    }
+    if soft > 0 {
+        reasons.push(format!(
+            "{soft} soft-mandatory finding{} (not overridden)",
+            plural(soft)
+        ));
+    }
+    if errors > 0 {
+        reasons.push(format!("{errors} policy error{}", plural(errors)));
+    }
+    reasons
+}
+
+fn policy_outcomes(run: &RunReport) -> Vec<PolicyOutcome> {
+    run.policies
+        .iter()
+        .map(|p| {
+            let findings: Vec<_> = run
+                .templates
+                .iter()
+                .flat_map(|t| &t.findings)
+                .filter(|f| f.policy == p.id)
+                .collect();
+            let rules: Vec<_> = run
+                .templates
+                .iter()
+                .flat_map(|t| &t.rules)
+                .filter(|r| r.policy == p.id && r.rule != POLICY_ERROR)
+                .collect();
+            let count =
+                |s: preflight_policy::Status| rules.iter().filter(|r| r.status == s).count();
+            let error = p.error.clone().or_else(|| {
+                findings
+                    .iter()
+                    .find(|f| f.rule == POLICY_ERROR)
+                    .map(|f| f.message.clone())
+            });
+            let unsuppressed = findings.iter().filter(|f| f.suppressed.is_none()).count();
+            let blocking = findings.iter().filter(|f| f.blocking).count();
+            PolicyOutcome {
+                id: p.id.clone(),
+                version: p.version.clone(),
+                enforcement: p.enforcement,
+                outcome: if error.is_some() {
+                    "error"
+                } else if blocking > 0 {
+                    "fail"
+                } else if unsuppressed > 0 {
+                    "warn"
+                } else {
+                    "pass"
+                }
+                .to_string(),
+                findings: unsuppressed,
+                blocking,
+                rules_passed: count(preflight_policy::Status::Pass),
+                rules_failed: count(preflight_policy::Status::Fail),
+                rules_skipped: count(preflight_policy::Status::Skip),
+                error,
+            }
+        })
+        .collect()
+}
+
+fn override_records(run: &RunReport, overrides: &[Override]) -> Vec<OverrideRecord> {
+    overrides
+        .iter()
+        .map(|o| OverrideRecord {
+            rule: o.rule.clone(),
+            reason: o.reason.clone(),
+            findings: run
+                .templates
+                .iter()
+                .flat_map(|t| &t.findings)
+                .filter(|f| {
+                    f.rule == o.rule && f.suppressed.as_ref().is_some_and(|s| s.by == "override")
+                })
+                .count(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn approve_command_replaces_the_digest_before_the_command() {
+        assert_eq!(
+            approve_command(
+                &argv(&[
+                    "preflight",
+                    "deploy",
+                    "--stack",
+                    "demo",
+                    "--approve",
+                    "old",
+                    "--",
+                    "make",
+                    "play"
+                ]),
+                "abc"
+            ),
+            "preflight deploy --stack demo --approve abc -- make play"
+        );
+        assert_eq!(
+            approve_command(
+                &argv(&[
+                    "preflight",
+                    "deploy",
+                    "--approve=old",
+                    "--reason",
+                    "it's fine"
+                ]),
+                "abc"
+            ),
+            "preflight deploy --reason 'it'\\''s fine' --approve abc"
+        );
+    }
+
+    #[test]
+    fn paths_are_shown_relative() {
+        assert_eq!(
+            display_path(Path::new("/p/app/template.yaml"), Path::new("/p/app")),
+            "template.yaml"
+        );
+        assert_eq!(
+            display_path(Path::new("/other/t.yaml"), Path::new("/p")),
+            "/other/t.yaml"
+        );
+    }
+}

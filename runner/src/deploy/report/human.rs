@@ -1,0 +1,544 @@
+//! The deploy report for people. It is written in parts, so a terminal sees the gate's
+//! result before the command's output streams, and the outcome after it:
+//! [`write_gate`], [`write_security`], [`write_deploy_start`], [`write_outcome`];
+//! [`write`] writes them all (with the tail of the output), for `--output FILE`.
+//! Colour is stripped by the caller's stream when it is not a terminal.
+
+use std::io::{self, Write};
+
+use super::{DeployReport, Outcome};
+use crate::deploy::approval::ApprovalStatus;
+use crate::deploy::security::{SecurityChanges, Table};
+use crate::deploy::verify::{ResourceChange, VerifyStatus};
+use crate::sam::SamStatus;
+use crate::verdict::Verdict;
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+/// Lines of output the full report repeats after a failure.
+const FAILURE_TAIL: usize = 30;
+
+/// The whole report, for a file (includes the tail of the command's output).
+pub fn write(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    write_gate(r, out)?;
+    write_security(r, out)?;
+    if r.deploy.is_some() {
+        write_deploy_start(r, out)?;
+        if let Some(d) = &r.deploy {
+            let tail = if r.outcome == Outcome::Deployed {
+                &d.output_tail[d.output_tail.len().saturating_sub(5)..]
+            } else {
+                &d.output_tail[d.output_tail.len().saturating_sub(FAILURE_TAIL)..]
+            };
+            if d.output_lines > tail.len() {
+                writeln!(
+                    out,
+                    "{DIM}  … {} earlier line{} …{RESET}",
+                    d.output_lines - tail.len(),
+                    plural(d.output_lines - tail.len())
+                )?;
+            }
+            for line in tail {
+                writeln!(out, "  │ {line}")?;
+            }
+        }
+    }
+    write_outcome(r, out)
+}
+
+/// The header and the gate: validation, policies, findings.
+pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{BOLD}preflight deploy{RESET} · stack {} · template {} · command `{}`",
+        r.stack.as_deref().unwrap_or("(none)"),
+        r.template,
+        r.command
+    )?;
+    let check_ms = phase_ms(r, "check");
+    heading(out, "Gate", check_ms)?;
+    let gate = &r.gate;
+    if let Some(e) = &gate.load_error {
+        writeln!(
+            out,
+            "  {RED}✗{RESET} cannot load {}:{}:{}: {}",
+            r.template, e.line, e.column, e.message
+        )?;
+    }
+    match &gate.validation {
+        Some(sam) => {
+            let (mark, word) = match sam.status {
+                SamStatus::Passed => (ok_mark(), "passed"),
+                SamStatus::Failed => (fail_mark(), "failed"),
+                SamStatus::Error => (fail_mark(), "could not run"),
+            };
+            writeln!(
+                out,
+                "  {mark} sam validate {word} ({})",
+                duration(sam.duration_ms)
+            )?;
+            if sam.status != SamStatus::Passed {
+                for line in sam.output.lines() {
+                    writeln!(out, "      {line}")?;
+                }
+            }
+        }
+        None => writeln!(out, "  {DIM}- sam validate not run{RESET}")?,
+    }
+    for p in &gate.policies {
+        let mark = match p.outcome.as_str() {
+            "pass" => ok_mark(),
+            "warn" => warn_mark(),
+            _ => fail_mark(),
+        };
+        let detail = match &p.error {
+            Some(e) => format!("error: {e}"),
+            None => format!(
+                "{} rule{} passed, {} failed, {} skipped; {} finding{}, {} blocking",
+                p.rules_passed,
+                plural(p.rules_passed),
+                p.rules_failed,
+                p.rules_skipped,
+                p.findings,
+                plural(p.findings),
+                p.blocking
+            ),
+        };
+        writeln!(
+            out,
+            "  {mark} policy {} {} ({}): {} — {detail}",
+            p.id,
+            p.version,
+            p.enforcement.as_str(),
+            p.outcome
+        )?;
+    }
+    let has_findings = gate.check.templates.iter().any(|t| !t.findings.is_empty());
+    if has_findings {
+        writeln!(out)?;
+        crate::report::human::write(&gate.check, out)?;
+    }
+    for o in &gate.overrides {
+        writeln!(
+            out,
+            "  {YELLOW}!{RESET} override {}: {} finding{} lifted — reason: {}",
+            o.rule,
+            o.findings,
+            plural(o.findings),
+            o.reason
+        )?;
+    }
+    let verdict = match gate.verdict {
+        Verdict::Pass => format!("{GREEN}pass{RESET}"),
+        Verdict::Warn => format!("{YELLOW}warn{RESET} (nothing blocking)"),
+        Verdict::Fail => format!("{RED}fail{RESET}"),
+    };
+    writeln!(out, "  verdict: {verdict}")
+}
+
+/// The security changes against the baseline and their approval.
+pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    let s = &r.security;
+    if r.gate.load_error.is_some() {
+        return Ok(());
+    }
+    heading(
+        out,
+        "Security changes",
+        phase_ms(r, "security") + phase_ms(r, "approval"),
+    )?;
+    match (&s.baseline, &s.changes) {
+        (None, _) => writeln!(
+            out,
+            "  {DIM}no baseline: first deploy of this stack through the gate, nothing to compare against{RESET}"
+        )?,
+        (Some(b), None) => writeln!(out, "  baseline {b} could not be compared")?,
+        (Some(b), Some(changes)) => {
+            writeln!(out, "  against {b}")?;
+            if changes.is_empty() {
+                writeln!(out, "  {} no security-relevant changes", ok_mark())?;
+            } else {
+                write_changes(changes, out)?;
+            }
+        }
+    }
+    if let Some(a) = &s.approval {
+        let mark = match a.status {
+            ApprovalStatus::NotRequired | ApprovalStatus::Approved => ok_mark(),
+            _ => fail_mark(),
+        };
+        writeln!(
+            out,
+            "  {mark} approval ({}): {}",
+            level_name(a.level),
+            a.message
+        )?;
+        if let Some(by) = &a.approved {
+            writeln!(
+                out,
+                "      approved by {} ({}){}",
+                by.by,
+                by.method,
+                by.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        if !a.status.allows()
+            && let Some(command) = &s.approve_command
+        {
+            writeln!(
+                out,
+                "\n  To approve exactly these changes, run:\n\n    {BOLD}{command}{RESET}"
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The change tables, the counts and the digest.
+pub fn write_changes(changes: &SecurityChanges, out: &mut dyn Write) -> io::Result<()> {
+    for table in &changes.tables {
+        write_table(table, out)?;
+    }
+    let broadening = if changes.broadening {
+        format!("{RED}{} broadening{RESET}", changes.broadening_count)
+    } else {
+        format!("{GREEN}none broadening{RESET}")
+    };
+    writeln!(
+        out,
+        "  {} security change{}, {broadening}; digest {BOLD}{}{RESET}",
+        changes.count,
+        plural(changes.count),
+        changes.digest
+    )
+}
+
+fn write_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    let mut columns = table.columns.clone();
+    columns.push("Broadens".into());
+    let rows: Vec<(Vec<String>, bool)> = table
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells = r.cells.clone();
+            cells.resize(columns.len() - 1, String::new());
+            cells.push(if r.broadening {
+                "yes".into()
+            } else {
+                String::new()
+            });
+            (cells, r.broadening)
+        })
+        .collect();
+    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
+    for (cells, _) in &rows {
+        for (i, cell) in cells.iter().enumerate() {
+            for line in cell.lines() {
+                widths[i] = widths[i].max(width(line));
+            }
+        }
+    }
+    let rule = |l: &str, m: &str, r: &str| {
+        let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+        format!("  {l}{}{r}", parts.join(m))
+    };
+    writeln!(out, "\n  {BOLD}{}{RESET}", table.title)?;
+    writeln!(out, "{}", rule("┌", "┬", "┐"))?;
+    write_row(&columns, &widths, None, out)?;
+    writeln!(out, "{}", rule("├", "┼", "┤"))?;
+    for (i, (cells, broadening)) in rows.iter().enumerate() {
+        if i > 0 {
+            writeln!(out, "{}", rule("├", "┼", "┤"))?;
+        }
+        let colour = if *broadening { Some(RED) } else { None };
+        write_row(cells, &widths, colour, out)?;
+    }
+    writeln!(out, "{}", rule("└", "┴", "┘"))
+}
+
+fn write_row(
+    cells: &[String],
+    widths: &[usize],
+    colour: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let lines: Vec<Vec<&str>> = cells
+        .iter()
+        .map(|c| {
+            let l: Vec<&str> = c.lines().collect();
+            if l.is_empty() { vec![""] } else { l }
+        })
+        .collect();
+    let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+    for n in 0..height {
+        let mut line = String::from("  │");
+        for (i, cell) in lines.iter().enumerate() {
+            let text = cell.get(n).copied().unwrap_or("");
+            let pad = widths[i].saturating_sub(width(text));
+            match colour {
+                Some(c) if i == 0 || i == widths.len() - 1 => {
+                    line.push_str(&format!(" {c}{text}{RESET}{} │", " ".repeat(pad)))
+                }
+                _ => line.push_str(&format!(" {text}{} │", " ".repeat(pad))),
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The line before the command's output.
+pub fn write_deploy_start(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    let dir = r
+        .deploy
+        .as_ref()
+        .map(|d| d.dir.clone())
+        .unwrap_or_else(|| r.project_dir.clone());
+    writeln!(
+        out,
+        "\n{BOLD}Deploy{RESET} · running `{}` in {dir}",
+        r.command
+    )?;
+    writeln!(out, "{DIM}{}{RESET}", "─".repeat(72))
+}
+
+/// Everything after the command: its result, verification, what was recorded, the
+/// phases, the outcome and the next steps.
+pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(d) = &r.deploy {
+        writeln!(out, "{DIM}{}{RESET}", "─".repeat(72))?;
+        let status = if let Some(e) = &d.start_error {
+            format!("{RED}did not start{RESET}: {e}")
+        } else if let Some(sig) = &d.interrupted {
+            format!(
+                "{RED}interrupted{RESET} by {sig} (forwarded to process group {})",
+                d.pid.unwrap_or(0)
+            )
+        } else if d.timed_out {
+            format!("{RED}timed out{RESET} and was stopped")
+        } else {
+            match (d.exit_code, &d.signal) {
+                (Some(0), _) => format!("{GREEN}exit status 0{RESET}"),
+                (Some(code), _) => format!("{RED}exit status {code}{RESET}"),
+                (None, Some(sig)) => format!("{RED}killed by {sig}{RESET}"),
+                _ => "no exit status".into(),
+            }
+        };
+        writeln!(
+            out,
+            "  `{}`: {status} after {}; {} line{} of output",
+            d.command,
+            duration(d.duration_ms),
+            d.output_lines,
+            plural(d.output_lines)
+        )?;
+    }
+    if let Some(v) = &r.verify {
+        heading(out, "Verify", v.duration_ms)?;
+        for m in &v.markers {
+            writeln!(
+                out,
+                "  {} failure marker `{}` at output line {}: {}",
+                fail_mark(),
+                m.marker,
+                m.line,
+                m.text
+            )?;
+        }
+        if v.markers.is_empty() && r.deploy.as_ref().is_some_and(|d| d.started) {
+            writeln!(out, "  {} no failure markers in the output", ok_mark())?;
+        }
+        let s = &v.stack;
+        match (&s.status, &s.skipped, &s.error) {
+            (Some(status), _, _) => {
+                let mark = if s.ok == Some(true) {
+                    ok_mark()
+                } else {
+                    fail_mark()
+                };
+                writeln!(
+                    out,
+                    "  {mark} stack {}: {status}{}",
+                    s.name.as_deref().unwrap_or(""),
+                    s.status_reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                )?;
+            }
+            (None, _, Some(e)) => writeln!(out, "  {} stack: {e}", fail_mark())?,
+            (None, Some(why), None) => writeln!(out, "  {DIM}- stack not checked: {why}{RESET}")?,
+            _ => {}
+        }
+        for (key, value) in &s.outputs {
+            writeln!(out, "      output {key} = {value}")?;
+        }
+        if let Some(c) = &v.resources {
+            writeln!(
+                out,
+                "  resources: {} created, {} updated, {} deleted{} {DIM}(from stack {}){RESET}",
+                c.created.len(),
+                c.updated.len(),
+                c.deleted.len(),
+                if c.failed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {RED}{} failed{RESET}", c.failed.len())
+                },
+                c.source
+            )?;
+            resource_lines(out, "+", GREEN, &c.created)?;
+            resource_lines(out, "~", YELLOW, &c.updated)?;
+            resource_lines(out, "-", RED, &c.deleted)?;
+            resource_lines(out, "✗", RED, &c.failed)?;
+        }
+        if v.status == VerifyStatus::Failed {
+            for f in &v.failures {
+                writeln!(out, "  {} {f}", fail_mark())?;
+            }
+        }
+    }
+    if r.outcome != Outcome::Pending && r.gate.load_error.is_none() {
+        heading(out, "Record", phase_ms(r, "record"))?;
+        if r.state.written {
+            writeln!(out, "  {} baseline written: {}", ok_mark(), r.state.path)?;
+        } else if r.state.existed {
+            writeln!(out, "  {DIM}- baseline kept: {}{RESET}", r.state.path)?;
+        } else {
+            writeln!(out, "  {DIM}- no baseline written{RESET}")?;
+        }
+        if r.state.audited {
+            writeln!(
+                out,
+                "  {} audit log appended: {}",
+                ok_mark(),
+                r.state.audit_log
+            )?;
+        }
+        if let Some(e) = &r.state.error {
+            writeln!(out, "  {} {e}", fail_mark())?;
+        }
+    }
+    let phases: Vec<String> = r
+        .phases
+        .iter()
+        .map(|p| {
+            let status = if p.status == "passed" {
+                String::new()
+            } else {
+                format!(" ({})", p.status)
+            };
+            format!("{} {}{status}", p.name, duration(p.duration_ms))
+        })
+        .collect();
+    writeln!(
+        out,
+        "\n{BOLD}Phases{RESET}: {} · total {}",
+        phases.join(" · "),
+        duration(r.duration_ms)
+    )?;
+    let outcome = match r.outcome {
+        Outcome::Deployed => format!("{GREEN}{BOLD}DEPLOYED{RESET}"),
+        Outcome::Blocked => {
+            format!("{RED}{BOLD}BLOCKED{RESET} (the deploy command was not started)")
+        }
+        Outcome::Failed => format!("{RED}{BOLD}FAILED{RESET}"),
+        Outcome::Error => format!("{RED}{BOLD}ERROR{RESET}"),
+        Outcome::Pending => "PENDING".into(),
+    };
+    writeln!(out, "{outcome} (exit {})", r.exit_code)?;
+    for reason in &r.reasons {
+        writeln!(out, "  • {reason}")?;
+    }
+    if !r.next_steps.is_empty() {
+        writeln!(out, "\n{BOLD}Next steps{RESET}")?;
+        for step in &r.next_steps {
+            writeln!(out, "  → {step}")?;
+        }
+    }
+    Ok(())
+}
+
+fn resource_lines(
+    out: &mut dyn Write,
+    sign: &str,
+    colour: &str,
+    list: &[ResourceChange],
+) -> io::Result<()> {
+    for r in list {
+        writeln!(
+            out,
+            "    {colour}{sign}{RESET} {} {DIM}{}{RESET}{}{}",
+            r.logical_id,
+            r.resource_type,
+            r.physical_id
+                .as_deref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default(),
+            r.reason
+                .as_deref()
+                .map(|p| format!(": {p}"))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+fn heading(out: &mut dyn Write, title: &str, ms: u64) -> io::Result<()> {
+    writeln!(out, "\n{BOLD}{title}{RESET} {DIM}({}){RESET}", duration(ms))
+}
+
+fn phase_ms(r: &DeployReport, name: &str) -> u64 {
+    r.phases
+        .iter()
+        .filter(|p| p.name == name)
+        .map(|p| p.duration_ms)
+        .sum()
+}
+
+fn level_name(level: crate::config::ApprovalLevel) -> &'static str {
+    match level {
+        crate::config::ApprovalLevel::Never => "never",
+        crate::config::ApprovalLevel::Broadening => "broadening",
+        crate::config::ApprovalLevel::AnyChange => "any-change",
+    }
+}
+
+fn ok_mark() -> String {
+    format!("{GREEN}✓{RESET}")
+}
+
+fn warn_mark() -> String {
+    format!("{YELLOW}!{RESET}")
+}
+
+fn fail_mark() -> String {
+    format!("{RED}✗{RESET}")
+}
+
+/// `850 ms`, `12.3 s`, `2 min 5 s`.
+pub fn duration(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
+    }
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

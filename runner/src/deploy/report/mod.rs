@@ -1,0 +1,201 @@
+//! The deploy report: what the gate decided and why, the security changes and who
+//! approved them, how the command went, what verification found, what was recorded,
+//! how long each phase took, and what to do next. Rendered for people ([`human`]) or
+//! as versioned JSON (`--format json`, the serialisation of [`DeployReport`]).
+
+pub mod human;
+mod next_steps;
+
+use serde::Serialize;
+
+pub use next_steps::next_steps;
+
+use super::approval::Approval;
+use super::audit::OverrideRecord;
+use super::command::CommandReport;
+use super::security::SecurityChanges;
+use super::verify::VerifyReport;
+use crate::config::Enforcement;
+use crate::run::{LoadErrorReport, RunReport};
+use crate::sam::SamValidation;
+use crate::verdict::Verdict;
+
+/// The version of the deploy report format.
+pub const DEPLOY_REPORT_VERSION: u32 = 1;
+
+/// How the gated deploy ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Still running (never in a finished report).
+    Pending,
+    /// Gated, run and verified; the baseline was recorded. Exit 0.
+    Deployed,
+    /// The gate blocked it; the command never started. Exit 3.
+    Blocked,
+    /// The command failed, was stopped, or verification failed. Exit 4.
+    Failed,
+    /// The template could not be loaded. Exit 2.
+    Error,
+}
+
+impl Outcome {
+    /// The process exit status for this outcome.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Pending | Outcome::Deployed => 0,
+            Outcome::Error => 2,
+            Outcome::Blocked => 3,
+            Outcome::Failed => 4,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Deployed => "deployed",
+            Outcome::Blocked => "blocked",
+            Outcome::Failed => "failed",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// The whole deploy report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployReport {
+    /// Report format version.
+    pub version: u32,
+    /// Always `deploy`.
+    pub kind: &'static str,
+    /// deployed, blocked, failed or error.
+    pub outcome: Outcome,
+    /// The exit status of `preflight deploy`.
+    pub exit_code: u8,
+    /// The stack, when known.
+    pub stack: Option<String>,
+    /// The template.
+    pub template: String,
+    /// The deploy command.
+    pub command: String,
+    /// Where the command runs and `.preflight/` lives.
+    pub project_dir: String,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// Wall time of the whole run.
+    pub duration_ms: u64,
+    /// Each phase with its status and duration, in order.
+    pub phases: Vec<Phase>,
+    /// Why the deploy was blocked or failed.
+    pub reasons: Vec<String>,
+    /// The gate: validation, policies, findings.
+    pub gate: GateReport,
+    /// Security changes against the baseline, and their approval.
+    pub security: SecurityReport,
+    /// The deploy command, once it ran.
+    pub deploy: Option<CommandReport>,
+    /// Verification, once the command ran.
+    pub verify: Option<VerifyReport>,
+    /// The recorded state.
+    pub state: StateReport,
+    /// Remediation for each failure, or recommended checks after a success.
+    pub next_steps: Vec<String>,
+}
+
+/// A phase of the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    /// `check`, `security`, `approval`, `deploy`, `verify` or `record`.
+    pub name: String,
+    /// `passed`, `warned`, `blocked`, `failed`, `skipped` or `error`.
+    pub status: String,
+    /// How long it took.
+    pub duration_ms: u64,
+}
+
+/// The gate's checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateReport {
+    /// pass, warn or fail.
+    pub verdict: Verdict,
+    /// Why the template could not be loaded.
+    pub load_error: Option<LoadErrorReport>,
+    /// `sam validate`, when it ran.
+    pub validation: Option<SamValidation>,
+    /// Each policy's outcome.
+    pub policies: Vec<PolicyOutcome>,
+    /// Overrides that lifted findings, with their reasons.
+    pub overrides: Vec<OverrideRecord>,
+    /// The full check report (same shape as `preflight check --format json`).
+    pub check: RunReport,
+}
+
+/// One policy's outcome on the template.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyOutcome {
+    /// Policy id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Enforcement.
+    pub enforcement: Enforcement,
+    /// `pass`, `warn` (findings, none blocking), `fail` (blocking findings) or
+    /// `error` (could not load or evaluate).
+    pub outcome: String,
+    /// Unsuppressed findings.
+    pub findings: usize,
+    /// Blocking findings.
+    pub blocking: usize,
+    /// Rules that passed.
+    pub rules_passed: usize,
+    /// Rules that failed.
+    pub rules_failed: usize,
+    /// Rules skipped (not applicable or disabled).
+    pub rules_skipped: usize,
+    /// The policy's error, when it failed.
+    pub error: Option<String>,
+}
+
+/// Security changes and approval.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityReport {
+    /// The baseline compared against (`.preflight/state/<stack>.json` by default).
+    pub baseline: Option<String>,
+    /// Whether a comparison was made (false on the first deploy).
+    pub compared: bool,
+    /// The changes, when compared.
+    pub changes: Option<SecurityChanges>,
+    /// The approval decision.
+    pub approval: Option<Approval>,
+    /// The exact command that approves these changes, when approval is needed.
+    pub approve_command: Option<String>,
+}
+
+/// What was recorded in `.preflight/`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StateReport {
+    /// The baseline file of this stack.
+    pub path: String,
+    /// Whether a baseline existed before this run.
+    pub existed: bool,
+    /// Whether this run replaced it (only after a verified deploy).
+    pub written: bool,
+    /// The audit log.
+    pub audit_log: String,
+    /// Whether this run was appended to the audit log.
+    pub audited: bool,
+    /// What went wrong writing either.
+    pub error: Option<String>,
+}
+
+impl DeployReport {
+    /// Adds a phase.
+    pub fn phase(&mut self, name: &str, status: &str, duration_ms: u64) {
+        self.phases.push(Phase {
+            name: name.to_string(),
+            status: status.to_string(),
+            duration_ms,
+        });
+    }
+}

@@ -1,0 +1,228 @@
+//! Next steps: a remediation for each failure, or the checks worth doing after a
+//! successful deploy.
+
+use super::{DeployReport, Outcome};
+use crate::deploy::approval::ApprovalStatus;
+use crate::finding::POLICY_ERROR;
+use crate::sam::SamStatus;
+
+/// What to do next, in order.
+pub fn next_steps(r: &DeployReport) -> Vec<String> {
+    let mut steps = Vec::new();
+    let stack = r.stack.as_deref().unwrap_or("STACK");
+    match r.outcome {
+        Outcome::Pending => {}
+        Outcome::Error => {
+            if let Some(e) = &r.gate.load_error {
+                steps.push(format!(
+                    "Fix {} at line {}, column {}: {}, then run preflight deploy again.",
+                    r.template, e.line, e.column, e.message
+                ));
+            }
+        }
+        Outcome::Blocked => blocked_steps(r, &mut steps),
+        Outcome::Failed => failed_steps(r, stack, &mut steps),
+        Outcome::Deployed => deployed_steps(r, stack, &mut steps),
+    }
+    if let Some(error) = &r.state.error {
+        steps.push(format!(
+            "Recording failed ({error}): fix the permissions or space of {}; until then the next deploy compares against the previous baseline.",
+            r.state.path
+        ));
+    }
+    steps
+}
+
+fn blocked_steps(r: &DeployReport, steps: &mut Vec<String>) {
+    if let Some(sam) = &r.gate.validation
+        && sam.status != SamStatus::Passed
+    {
+        steps.push(format!(
+            "Fix what `sam validate` reports (reproduce with `sam validate --template-file {}`).",
+            r.template
+        ));
+    }
+    let findings = r
+        .gate
+        .check
+        .templates
+        .iter()
+        .flat_map(|t| &t.findings)
+        .filter(|f| f.blocking);
+    let mut soft = Vec::new();
+    let mut hard = 0;
+    let mut errors = Vec::new();
+    for f in findings {
+        if f.rule == POLICY_ERROR {
+            errors.push(f.policy.clone());
+        } else if f.enforcement == "soft-mandatory" {
+            if !soft.contains(&f.rule) {
+                soft.push(f.rule.clone());
+            }
+        } else {
+            hard += 1;
+        }
+    }
+    if hard > 0 {
+        steps.push(format!(
+            "Fix the {hard} hard-mandatory finding{} above: they cannot be overridden.",
+            if hard == 1 { "" } else { "s" }
+        ));
+    }
+    if !soft.is_empty() {
+        let flags: Vec<String> = soft
+            .iter()
+            .map(|rule| format!("--override {rule} --reason \"...\""))
+            .collect();
+        steps.push(format!(
+            "Fix the soft-mandatory finding{} above, or accept {} with a recorded reason: preflight deploy {}",
+            if soft.len() == 1 { "" } else { "s" },
+            if soft.len() == 1 { "it" } else { "them" },
+            flags.join(" ")
+        ));
+    }
+    for policy in errors {
+        steps.push(format!(
+            "Policy `{policy}` failed to evaluate (fail closed): fix or update the policy, or set `enforcement = \"advisory\"` under [policies.{policy}] in preflight.toml to let it warn only."
+        ));
+    }
+    if let Some(approval) = &r.security.approval {
+        let command = r.security.approve_command.as_deref().unwrap_or("");
+        match approval.status {
+            ApprovalStatus::Missing => steps.push(format!(
+                "Review the security changes above; if they are intended, approve exactly this change set with:\n    {command}\n  (or run preflight deploy in a terminal to be asked)."
+            )),
+            ApprovalStatus::Mismatch => steps.push(format!(
+                "The digest given does not match the current security changes (the template changed since it was approved, or the digest is wrong). Review the changes above, then approve them with:\n    {command}"
+            )),
+            ApprovalStatus::Declined => steps.push(
+                "The security changes were declined: change the template, or run again and approve them.".into(),
+            ),
+            _ => {}
+        }
+    }
+    if steps.is_empty() && r.outcome == Outcome::Blocked {
+        steps.push("Fix the problems above, then run preflight deploy again.".into());
+    }
+}
+
+fn failed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
+    if let Some(d) = &r.deploy {
+        if !d.started {
+            steps.push(format!(
+                "The deploy command could not start: check that `{}` exists and is on PATH in {}, or set `command` under [deploy] in preflight.toml (or pass -- COMMAND...).",
+                d.command, d.dir
+            ));
+        } else if let Some(sig) = &d.interrupted {
+            steps.push(format!(
+                "The deploy was interrupted ({sig}). The stack may be part-way through an update: check it with `aws cloudformation describe-stacks --stack-name {stack}` before deploying again."
+            ));
+        } else if d.timed_out {
+            steps.push(
+                "The deploy command ran past its timeout and was stopped: raise --timeout (or `timeout` under [deploy]), and check the stack before deploying again.".into(),
+            );
+        } else if d.exit_code != Some(0) {
+            steps.push(format!(
+                "The deploy command failed ({}): read its output above, fix the cause and run preflight deploy again.",
+                match (d.exit_code, &d.signal) {
+                    (Some(code), _) => format!("exit status {code}"),
+                    (None, Some(sig)) => format!("killed by {sig}"),
+                    _ => "no exit status".into(),
+                }
+            ));
+        }
+    }
+    if let Some(v) = &r.verify {
+        if let Some(m) = v.markers.first()
+            && r.deploy.as_ref().is_some_and(|d| d.exit_code == Some(0))
+        {
+            steps.push(format!(
+                "The command exited 0 but its output reports a failure (line {}: {}): check the deploy really succeeded.",
+                m.line, m.text
+            ));
+        }
+        for f in v.resources.iter().flat_map(|c| &c.failed) {
+            steps.push(format!(
+                "Resource {} ({}) {}: {}",
+                f.logical_id,
+                f.resource_type,
+                f.status,
+                f.reason.as_deref().unwrap_or("see the stack events")
+            ));
+        }
+        if let Some(status) = &v.stack.status
+            && v.stack.ok == Some(false)
+        {
+            if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
+                steps.push(format!(
+                    "Stack {stack} is {status}: a stack whose creation failed must be deleted before it can be created again: `aws cloudformation delete-stack --stack-name {stack}`."
+                ));
+            } else {
+                steps.push(format!(
+                    "Stack {stack} is {status}: inspect `aws cloudformation describe-stack-events --stack-name {stack}` for the first failed resource."
+                ));
+            }
+        }
+        if let Some(error) = &v.stack.error
+            && v.stack.status.is_none()
+            && !error.contains("does not exist")
+            && !error.starts_with("interrupted")
+        {
+            steps.push(format!(
+                "Verification could not query stack {stack}: check the AWS credentials, region and AWS_ENDPOINT_URL preflight runs with; if the command does not deploy a CloudFormation stack named {stack}, set `verify = false` under [deploy] or pass --no-verify."
+            ));
+        }
+    }
+    steps.push(format!(
+        "The previous baseline was kept ({}), so the next deploy is compared against the last verified one.",
+        r.state.path
+    ));
+}
+
+fn deployed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
+    let verify = r.verify.as_ref();
+    let checked = verify.is_some_and(|v| v.stack.checked);
+    if checked {
+        if verify.is_some_and(|v| !v.stack.outputs.is_empty()) {
+            steps.push(format!(
+                "Try the deployed stack through its outputs (listed above), e.g. `sam remote invoke --stack-name {stack}` for a function."
+            ));
+        } else {
+            steps.push(format!(
+                "Smoke-test the deployed stack, e.g. `sam remote invoke --stack-name {stack}` for a function, or `sam logs --stack-name {stack}`."
+            ));
+        }
+        steps.push(format!(
+            "Check for drift later with `aws cloudformation detect-stack-drift --stack-name {stack}`."
+        ));
+    } else if let Some(reason) = verify.and_then(|v| v.stack.skipped.as_deref()) {
+        steps.push(format!(
+            "The stack itself was not verified ({reason}); confirm its status with `aws cloudformation describe-stacks --stack-name {stack}`."
+        ));
+    }
+    let warnings: usize = r
+        .gate
+        .check
+        .templates
+        .iter()
+        .flat_map(|t| &t.findings)
+        .filter(|f| !f.blocking && f.suppressed.is_none())
+        .count();
+    if warnings > 0 {
+        steps.push(format!(
+            "Review the {warnings} non-blocking finding{} above before the next change.",
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
+    if !r.gate.overrides.is_empty() {
+        steps.push(
+            "Overrides were used (recorded in the audit log): fix the underlying findings so the next deploy needs none.".into(),
+        );
+    }
+    if r.state.written {
+        steps.push(format!(
+            "The deployed template is now the baseline ({}): the next deploy's security changes are compared against it.",
+            r.state.path
+        ));
+    }
+}

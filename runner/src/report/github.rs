@@ -1,0 +1,68 @@
+//! GitHub Actions workflow commands (`--format github`): one annotation per finding, on
+//! the file and line, so findings show up inline in pull requests.
+
+use std::io::{self, Write};
+
+use crate::run::RunReport;
+use crate::sam::SamStatus;
+
+/// Writes `::error` / `::warning` / `::notice` lines.
+pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    for t in &report.templates {
+        if let Some(e) = &t.error {
+            writeln!(
+                out,
+                "::error file={},line={},col={},title={}::{}",
+                property(&t.path),
+                e.line,
+                e.column,
+                property("preflight load-error"),
+                data(&e.message)
+            )?;
+        }
+        if let Some(sam) = &t.sam
+            && sam.status != SamStatus::Passed
+        {
+            writeln!(
+                out,
+                "::error file={},line=1,title={}::{}",
+                property(&t.path),
+                property("preflight sam-validate"),
+                data(&sam.output)
+            )?;
+        }
+        for f in &t.findings {
+            let command = if f.suppressed.is_some() {
+                "notice"
+            } else if f.blocking {
+                "error"
+            } else {
+                "warning"
+            };
+            writeln!(
+                out,
+                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                property(&f.file),
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                property(&format!("{} ({}, {})", f.rule, f.policy, f.severity)),
+                data(&f.message)
+            )?;
+        }
+    }
+    writeln!(out, "preflight: {}", report.verdict.as_str())
+}
+
+/// Escapes a workflow command's message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
