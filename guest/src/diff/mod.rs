@@ -2,7 +2,7 @@
 //! exposure, public access, data protection and stateful resources, and whether each
 //! change broadens what is allowed.
 //!
-//! [`diff`] reads both templates into a [`Model`](crate::permissions::Model) and compares
+//! [`diff`] reads both templates into a [`Model`] and compares
 //! them. Every change is `added`, `removed` or `modified`, and `broadening` or not.
 //! Broadening covers everything `cdk diff` counts as "permissions broadened" (an added
 //! `Allow` statement, a removed `Deny`, an attached managed policy, an added security

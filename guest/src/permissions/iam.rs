@@ -665,9 +665,11 @@ fn resource_policies(resource: &Resource<'_>, props_ptr: &str, model: &mut Model
         }
         let at = child(props_ptr, key);
         let known = explicit_doc || DOCUMENT_PROPERTIES.contains(&key.as_str());
-        if !(looks_like_document(value, &at)
-            || (known && !value.is_array() && !is_other_json(value)))
-        {
+        // A known document property is read even when it is an intrinsic (an unreadable
+        // statement then), unless it plainly holds something else.
+        let read = looks_like_document(value, &at)
+            || (known && !value.is_array() && !is_other_json(value));
+        if !read {
             continue;
         }
         let h = Holder {
