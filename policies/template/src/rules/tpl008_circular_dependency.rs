@@ -15,7 +15,8 @@ declare_rule! {
     /// function's `Events` or `DeploymentPreference` (or a state machine's `Events`) belong
     /// to the resources the transform generates for them, not to the function (likewise a
     /// function's `EventInvokeConfig` and `FunctionUrlConfig`, an API's `Domain`, and a
-    /// GraphQL API's data sources, functions and resolvers), and a `Ref` to
+    /// GraphQL API's data sources, functions and resolvers, and any resource's embedded
+    /// `Connectors`), and a `Ref` to
     /// `MyFunction.Alias`, `MyFunction.Version` or `MyApi.Stage` depends on the resource. A resource
     /// that lists itself in `DependsOn` is left to TPL002.
     ///
@@ -117,6 +118,10 @@ fn edges(r: &Resource, from: usize, index: &HashMap<&str, usize>) -> Vec<Edge> {
     let detached = sam::detached_properties(r.ty);
     let mut out = Vec::new();
     for (key, node) in r.node.entries() {
+        // SAM's embedded connectors become policies of their own.
+        if key == "Connectors" {
+            continue;
+        }
         if key == "DependsOn" {
             for item in node.one_or_many() {
                 if let Some(&to) = item.as_str().and_then(|s| index.get(s))
