@@ -16,4 +16,5 @@ pub mod policies;
 pub mod report;
 pub mod run;
 pub mod sam;
+pub mod security;
 pub mod verdict;

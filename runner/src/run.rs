@@ -10,6 +10,8 @@ use preflight_template::{Limits, Template};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use preflight_policy::diff::ChangeSet;
+
 use crate::baseline::BaselineSource;
 use crate::config::Enforcement;
 use crate::engine::EvalInput;
@@ -57,6 +59,8 @@ pub struct TemplateReport {
     pub error: Option<LoadErrorReport>,
     /// The `sam validate` result, when it ran.
     pub sam: Option<SamValidation>,
+    /// The security diff against the baseline, when there is one.
+    pub security_changes: Option<ChangeSet>,
     /// Findings, blocking first, then by location.
     pub findings: Vec<Finding>,
     /// Every rule's status.
@@ -202,6 +206,7 @@ impl Checker<'_> {
                         column: e.column,
                     }),
                     sam: None,
+                    security_changes: None,
                     findings: Vec::new(),
                     rules: Vec::new(),
                     duration_ms: 0,
@@ -215,9 +220,13 @@ impl Checker<'_> {
         let (baseline, baseline_error) = match self.baseline.map(|b| b.resolve(path, &self.limits))
         {
             None | Some(Ok(None)) => (None, None),
-            Some(Ok(Some(b))) => (Some(b.to_json()), None),
+            Some(Ok(Some(b))) => (Some(b), None),
             Some(Err(e)) => (None, Some(e)),
         };
+        let security_changes = baseline
+            .as_ref()
+            .map(|b| preflight_policy::diff::diff(b.value(), template.value()));
+        let baseline = baseline.map(|b| b.to_json());
         let json = template.to_json();
         let input = EvalInput {
             template: &json,
@@ -254,6 +263,7 @@ impl Checker<'_> {
             verdict: Verdict::Pass,
             error: None,
             sam: None,
+            security_changes,
             findings,
             rules,
             duration_ms: started.elapsed().as_millis() as u64,

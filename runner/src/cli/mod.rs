@@ -5,6 +5,7 @@ mod audit;
 mod check;
 mod common;
 mod deploy;
+mod diff;
 mod policy;
 mod precompile;
 
@@ -70,6 +71,9 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Gate a deploy: check, approve security changes, run the command, verify, record.
     Deploy(deploy::DeployArgs),
+    /// The security diff between two templates: IAM, network, exposure and stateful
+    /// changes, each marked broadening or not, with a digest of the change set.
+    Diff(diff::DiffArgs),
     /// List, inspect and test policies.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -93,6 +97,7 @@ pub fn main(builtins: &[BuiltinComponent]) -> ExitCode {
         Command::Check(args) => check::run(args, builtins),
         Command::Audit(args) => audit::run(args, builtins),
         Command::Deploy(args) => deploy::run(args, builtins),
+        Command::Diff(args) => diff::run(args),
         Command::Policy(cmd) => policy::run(cmd, builtins),
         Command::SelfCmd(cmd) => precompile::run(cmd, builtins),
     };

@@ -65,20 +65,10 @@ pub struct SdkDiff;
 
 impl SecurityDiff for SdkDiff {
     fn diff(&self, old: &Value, new: &Value) -> SecurityChanges {
-        // TEMP until preflight_policy::diff lands.
-        let _ = (old, new);
-        SecurityChanges {
-            broadening: false,
-            digest: String::new(),
-            count: 0,
-            broadening_count: 0,
-            changes: Vec::new(),
-            tables: Vec::new(),
-        }
+        sdk::diff(old, new)
     }
 }
 
-#[cfg(any())]
 mod sdk {
     use super::{Row, SecurityChanges, Table};
     use preflight_policy::diff;

@@ -101,6 +101,11 @@ fn write_template(t: &TemplateReport, renderer: &Renderer, out: &mut dyn Write) 
     for finding in &t.findings {
         write_finding(finding, source, &t.path, renderer, out)?;
     }
+    if let Some(changes) = &t.security_changes {
+        writeln!(out, "Security changes in {} against the baseline:", t.path)?;
+        crate::security::write_tables(changes, out)?;
+        writeln!(out)?;
+    }
     writeln!(out, "{}", summary_line(t))
 }
 
