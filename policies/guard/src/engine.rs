@@ -12,7 +12,9 @@
 //! So what can be decided once is memoised per instance (whether the file parses, the
 //! error with its line and column, whether it holds any rule, its rule names in file
 //! order), and `validate` parses a valid file again on each evaluation: there is no
-//! public way to hand it a parsed file. (`run_checks`, the other public entry point,
+//! public way to hand it a parsed file. All the rule files of an evaluation go to one
+//! `validate` run, so the template is loaded once; when one of them stops with an
+//! error, they are run again one by one to tell which. (`run_checks`, the other public entry point,
 //! returns only the last 8 KiB of a longer report: it reads a `BufWriter`'s buffer.)
 
 use std::cell::RefCell;
@@ -169,11 +171,41 @@ fn parse_error(raw: &str) -> ParseError {
 /// `Ok(None)`: cfn-guard found nothing to evaluate. `Err`: cfn-guard stopped with an
 /// error (an unknown variable, a type error, ...), as `cfn-guard validate` would.
 pub fn evaluate(text: &str, data: &str) -> Result<Option<FileReport>, String> {
-    let payload = serde_json::json!({ "rules": [text], "data": [data] }).to_string();
+    let mut reports = validate(&[text], data, true)?;
+    Ok(if reports.is_empty() {
+        None
+    } else {
+        Some(reports.remove(0))
+    })
+}
+
+/// Evaluates several rules files that parsed into rules against `data` in one
+/// `cfn-guard validate --payload --output-format json --show-summary none` run, which
+/// loads the data once and prints one report per rules file, in order.
+///
+/// `Err` when any file stops with an error (cfn-guard then stops the whole run) or the
+/// reports do not pair up with the files: evaluate them one by one to tell which.
+pub fn evaluate_all(texts: &[&str], data: &str) -> Result<Vec<FileReport>, String> {
+    let reports = validate(texts, data, false)?;
+    if reports.len() != texts.len() {
+        return Err(format!(
+            "cfn-guard printed {} reports for {} rule files",
+            reports.len(),
+            texts.len()
+        ));
+    }
+    Ok(reports)
+}
+
+/// Runs `validate` on the rules `texts` and one data document, in memory, with JSON
+/// output: one report per data document when `structured`, one per rules file
+/// otherwise.
+fn validate(texts: &[&str], data: &str, structured: bool) -> Result<Vec<FileReport>, String> {
+    let payload = serde_json::json!({ "rules": texts, "data": [data] }).to_string();
     let run = || -> Result<String, cfn_guard::Error> {
         let command = ValidateBuilder::default()
             .payload(true)
-            .structured(true)
+            .structured(structured)
             .output_format(OutputFormatType::JSON)
             .show_summary(vec![ShowSummaryType::None])
             .try_build()?;
@@ -189,12 +221,7 @@ pub fn evaluate(text: &str, data: &str) -> Result<Option<FileReport>, String> {
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
         .map_err(|_| "cfn-guard panicked while evaluating".to_string())?
         .map_err(|e| e.to_string())?;
-    let mut reports = report::parse_all(&out)?;
-    Ok(if reports.is_empty() {
-        None
-    } else {
-        Some(reports.remove(0))
-    })
+    report::parse_all(&out)
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut; newlines become spaces.

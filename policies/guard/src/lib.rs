@@ -27,7 +27,7 @@ use preflight_policy::{
 
 use crate::engine::Parsed;
 use crate::findings::FileOutcome;
-use crate::settings::Settings;
+use crate::settings::{RuleFile, Settings};
 
 /// The `guard` policy.
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,9 +70,28 @@ pub fn evaluate(settings: &Settings, template: &serde_json::Value) -> Result<Rep
     let merged = data::merge_parameters(&settings.parameters, template)?;
     let data = serde_json::to_string(&merged).map_err(|e| e.to_string())?;
     let mut report = Report::default();
-    for file in &settings.rules {
-        let parsed = engine::parse(&file.name, &file.text);
-        let names = match &*parsed {
+    // Parse (memoised); the files with rules are evaluated together.
+    let parsed: Vec<_> = settings
+        .rules
+        .iter()
+        .map(|file| engine::parse(&file.name, &file.text))
+        .collect();
+    let runnable: Vec<&RuleFile> = settings
+        .rules
+        .iter()
+        .zip(&parsed)
+        .filter(|(_, p)| matches!(***p, Parsed::Rules(_)))
+        .map(|(file, _)| file)
+        .collect();
+    let texts: Vec<&str> = runnable.iter().map(|f| f.text.as_str()).collect();
+    let mut batch = match texts.len() {
+        0 | 1 => None,
+        _ => engine::evaluate_all(&texts, &data).ok(),
+    }
+    .map(Vec::into_iter);
+
+    for (file, parsed) in settings.rules.iter().zip(&parsed) {
+        let names = match &**parsed {
             Parsed::Empty => continue,
             Parsed::Error(e) => {
                 let at = match (e.line, e.column) {
@@ -93,7 +112,11 @@ pub fn evaluate(settings: &Settings, template: &serde_json::Value) -> Result<Rep
             }
             Parsed::Rules(names) => names,
         };
-        match engine::evaluate(&file.text, &data) {
+        let evaluated = match batch.as_mut().and_then(Iterator::next) {
+            Some(file_report) => Ok(Some(file_report)),
+            None => engine::evaluate(&file.text, &data),
+        };
+        match evaluated {
             Ok(None) => {}
             Ok(Some(file_report)) => {
                 let outcome = FileOutcome {

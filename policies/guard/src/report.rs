@@ -208,8 +208,16 @@ pub struct PathValue {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Comparison(pub String, pub bool);
 
-/// Reads the JSON `validate --structured --output-format json` prints: one report per
-/// data document.
+/// Reads the JSON `validate --output-format json` prints: a list of reports (one per
+/// data document) with `--structured`, else a sequence of reports (one per rules file
+/// and data document).
 pub fn parse_all(json: &str) -> Result<Vec<FileReport>, String> {
-    serde_json::from_str(json).map_err(|e| format!("unexpected cfn-guard report: {e}"))
+    let unexpected = |e: serde_json::Error| format!("unexpected cfn-guard report: {e}");
+    if json.trim_start().starts_with('[') {
+        return serde_json::from_str(json).map_err(unexpected);
+    }
+    serde_json::Deserializer::from_str(json)
+        .into_iter::<FileReport>()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(unexpected)
 }
