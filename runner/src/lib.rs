@@ -17,4 +17,5 @@ pub mod report;
 pub mod run;
 pub mod sam;
 pub mod security;
+pub mod suppress;
 pub mod verdict;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use preflight_policy::diff::ChangeSet;
 
 use crate::baseline::BaselineSource;
-use crate::config::Enforcement;
+use crate::config::{Enforcement, SuppressionConfig};
 use crate::engine::EvalInput;
 use crate::finding::{Finding, POLICY_ERROR, RuleResult, Suppressed};
 use crate::policies::ActivePolicy;
@@ -35,6 +35,8 @@ pub struct Checker<'a> {
     pub baseline: Option<&'a BaselineSource>,
     /// `--override RULE --reason TEXT`.
     pub overrides: &'a [Override],
+    /// How template suppressions are honoured.
+    pub suppressions: &'a SuppressionConfig,
 }
 
 /// A load error, as reported.
@@ -254,6 +256,19 @@ impl Checker<'_> {
                 error,
             ));
         }
+        let catalog: std::collections::HashMap<String, preflight_policy::RuleInfo> = self
+            .policies
+            .iter()
+            .filter_map(|p| p.loaded.as_ref().ok())
+            .flat_map(|l| l.meta().rules.iter().map(|r| (r.id.clone(), r.clone())))
+            .collect();
+        crate::suppress::apply(
+            &template,
+            &mut findings,
+            &catalog,
+            self.suppressions,
+            crate::suppress::today(),
+        );
         self.apply_overrides(&mut findings);
         findings.sort_by(|a, b| {
             (b.blocking, a.line, a.column, &a.rule).cmp(&(a.blocking, b.line, b.column, &b.rule))

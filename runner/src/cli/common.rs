@@ -116,6 +116,7 @@ pub fn check_and_report(
         limits: config.loader_limits(),
         baseline: baseline.as_ref(),
         overrides: &overrides,
+        suppressions: &config.suppressions,
     };
     let report = checker.run(paths);
     write_report(&report, options)?;

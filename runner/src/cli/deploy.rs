@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use clap::Args;
 
@@ -77,6 +78,7 @@ pub struct DeployArgs {
 
 /// Gates, runs, verifies and records one deploy.
 pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
+    let started = Instant::now();
     let options = &args.options;
     let json = match options.format {
         Format::Json => true,
@@ -163,10 +165,12 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         limits: config.loader_limits(),
         baseline,
         overrides: &overrides,
+        suppressions: &config.suppressions,
         diff: &SdkDiff,
         state: &state,
         argv: std::env::args().collect(),
         cwd: cwd.clone(),
+        started,
     });
     if streaming {
         print(|out| human::write_gate(&deployment.report, out))?;

@@ -72,6 +72,8 @@ pub struct GateSetup<'a> {
     pub baseline: Option<BaselineSource>,
     /// `--override RULE --reason TEXT`.
     pub overrides: &'a [Override],
+    /// How template suppressions are honoured (`[suppressions]`).
+    pub suppressions: &'a crate::config::SuppressionConfig,
     /// The security diff.
     pub diff: &'a dyn SecurityDiff,
     /// `.preflight/`.
@@ -80,6 +82,9 @@ pub struct GateSetup<'a> {
     pub argv: Vec<String>,
     /// Paths in the report are shown relative to this directory.
     pub cwd: PathBuf,
+    /// When the command line started: the time before [`Deployment::check`] (reading
+    /// the configuration, loading the policies) is reported as the `load` phase.
+    pub started: Instant,
 }
 
 /// What approval needs.
@@ -120,8 +125,9 @@ pub struct Deployment<'a> {
 impl<'a> Deployment<'a> {
     /// Checks the template and computes the security changes.
     pub fn check(setup: GateSetup<'a>) -> Deployment<'a> {
-        let started = Instant::now();
-        let started_at = jiff::Timestamp::now();
+        let started = setup.started;
+        let load_ms = elapsed_ms(started);
+        let started_at = jiff::Timestamp::now() - Duration::from_millis(load_ms);
         let target = setup.target;
         let key = target.state_key();
         let state_path = setup.state.baseline(&key);
@@ -134,12 +140,18 @@ impl<'a> Deployment<'a> {
         let checker = Checker {
             policies: setup.policies,
             sam: setup.sam,
-            limits: setup.limits.clone(),
+            limits: setup.limits,
             baseline: baseline.as_ref(),
             overrides: setup.overrides,
+            suppressions: setup.suppressions,
         };
         let check_started = Instant::now();
-        let run = checker.run(std::slice::from_ref(&target.template));
+        // Shown relative to the working directory when it is inside it.
+        let path = match target.template.strip_prefix(&setup.cwd) {
+            Ok(relative) => relative.to_path_buf(),
+            Err(_) => target.template.clone(),
+        };
+        let run = checker.run(&[path]);
         let check_ms = elapsed_ms(check_started);
         let template = run.templates.first().and_then(|t| t.template.clone());
         let load_error = run.templates.first().and_then(|t| t.error.clone());
@@ -184,6 +196,7 @@ impl<'a> Deployment<'a> {
             next_steps: Vec::new(),
         };
         let gate_failed = report.gate.verdict == Verdict::Fail;
+        report.phase("load", "passed", load_ms);
         if let Some(e) = &load_error {
             report.phase("check", "error", check_ms);
             report.outcome = Outcome::Error;
