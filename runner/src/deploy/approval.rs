@@ -117,23 +117,21 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
         return approval;
     }
     approval.required = true;
-    let what = if changes.broadening {
-        format!(
-            "{} broadening security change{}",
-            changes.broadening_count,
-            if changes.broadening_count == 1 {
-                ""
-            } else {
-                "s"
-            }
-        )
+    let n = if changes.broadening {
+        changes.broadening_count
     } else {
-        format!(
-            "{} security change{}",
-            changes.count,
-            if changes.count == 1 { "" } else { "s" }
-        )
+        changes.count
     };
+    let what = format!(
+        "{n} {}security change{}",
+        if changes.broadening {
+            "broadening "
+        } else {
+            ""
+        },
+        if n == 1 { "" } else { "s" }
+    );
+    let needs = if n == 1 { "needs" } else { "need" };
     if let Some(given) = &given_digest {
         if normalise_digest(given) == normalise_digest(&changes.digest) {
             approval.status = ApprovalStatus::Approved;
@@ -176,14 +174,13 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
             }
             Err(e) => {
                 approval.status = ApprovalStatus::Missing;
-                approval.message = format!("{what} need approval, but asking failed: {e}");
+                approval.message = format!("{what} {needs} approval, but asking failed: {e}");
             }
         },
         None => {
             approval.status = ApprovalStatus::Missing;
             approval.message = format!(
-                "{what} need approval: no terminal to ask, and no --approve {}",
-                changes.digest
+                "{what} {needs} approval: there is no terminal to ask, and --approve was not given"
             );
         }
     }

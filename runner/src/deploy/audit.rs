@@ -97,13 +97,20 @@ pub fn append(path: &Path, entry: &AuditEntry) -> Result<(), AuditError> {
     file.sync_data().map_err(err)
 }
 
-/// Who is running preflight: `PREFLIGHT_APPROVER`, else `USER` / `LOGNAME`, else
-/// `unknown`.
+/// Who is running preflight: `PREFLIGHT_APPROVER`, else `USER` / `LOGNAME`, else the
+/// name of the process's user, else its uid.
 pub fn current_user() -> String {
-    ["PREFLIGHT_APPROVER", "USER", "LOGNAME"]
+    if let Some(name) = ["PREFLIGHT_APPROVER", "USER", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
+    {
+        return name;
+    }
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
+    }
 }
 
 #[cfg(test)]

@@ -65,8 +65,9 @@ fn blocked_steps(r: &DeployReport, steps: &mut Vec<String>) {
     }
     if hard > 0 {
         steps.push(format!(
-            "Fix the {hard} hard-mandatory finding{} above: they cannot be overridden.",
-            if hard == 1 { "" } else { "s" }
+            "Fix the {hard} hard-mandatory finding{} above: {} cannot be overridden.",
+            if hard == 1 { "" } else { "s" },
+            if hard == 1 { "it" } else { "they" }
         ));
     }
     if !soft.is_empty() {
@@ -173,10 +174,17 @@ fn failed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
             ));
         }
     }
-    steps.push(format!(
-        "The previous baseline was kept ({}), so the next deploy is compared against the last verified one.",
-        r.state.path
-    ));
+    if r.state.existed {
+        steps.push(format!(
+            "The previous baseline was kept ({}), so the next deploy is compared against the last verified one.",
+            r.state.path
+        ));
+    } else {
+        steps.push(
+            "No baseline was recorded: the next deploy is again a first deploy through the gate."
+                .into(),
+        );
+    }
 }
 
 fn deployed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
