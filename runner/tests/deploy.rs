@@ -85,9 +85,7 @@ fn a_clean_template_deploys_and_is_recorded() {
     assert_eq!(report["command"], "make play");
     assert_eq!(
         phases(&report),
-        [
-            "load", "check", "security", "approval", "deploy", "verify", "record"
-        ]
+        ["load", "check", "approval", "deploy", "verify", "record"]
     );
     assert_eq!(report["gate"]["verdict"], "pass");
     assert_eq!(report["gate"]["policies"][0]["outcome"], "pass");
@@ -261,7 +259,7 @@ fn a_broadening_iam_change_needs_approval_by_its_exact_digest() {
     let out = deploy(dir.path(), &[]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("IAM statement changes"), "{text}");
+    assert!(text.contains("IAM Statement Changes"), "{text}");
     assert!(text.contains("s3:PutObject"), "{text}");
     assert!(
         text.contains(&format!("deploy --approve {digest}")),

@@ -14,7 +14,6 @@ use crate::deploy::approval::{Prompt, TerminalPrompt};
 use crate::deploy::command::{GRACE, Live};
 use crate::deploy::lock::DeployLock;
 use crate::deploy::report::{Outcome, human};
-use crate::deploy::security::SdkDiff;
 use crate::deploy::state::{STATE_DIR, StateDir};
 use crate::deploy::target::{self, TargetOptions};
 use crate::deploy::{ApprovalInputs, Deployment, GateSetup, RunSettings};
@@ -166,7 +165,6 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         baseline,
         overrides: &overrides,
         suppressions: &config.suppressions,
-        diff: &SdkDiff,
         state: &state,
         argv: std::env::args().collect(),
         cwd: cwd.clone(),

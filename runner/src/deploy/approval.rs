@@ -74,7 +74,7 @@ pub struct ApprovalRequest<'a> {
 pub fn required(level: ApprovalLevel, changes: &SecurityChanges) -> bool {
     match level {
         ApprovalLevel::Never => false,
-        ApprovalLevel::Broadening => changes.broadening,
+        ApprovalLevel::Broadening => changes.broadening(),
         ApprovalLevel::AnyChange => !changes.is_empty(),
     }
 }
@@ -117,14 +117,14 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
         return approval;
     }
     approval.required = true;
-    let n = if changes.broadening {
+    let n = if changes.broadening() {
         changes.broadening_count
     } else {
         changes.count
     };
     let what = format!(
         "{n} {}security change{}",
-        if changes.broadening {
+        if changes.broadening() {
             "broadening "
         } else {
             ""
@@ -133,11 +133,11 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
     );
     let needs = if n == 1 { "needs" } else { "need" };
     if let Some(given) = &given_digest {
-        if normalise_digest(given) == normalise_digest(&changes.digest) {
+        if normalise_digest(given) == normalise_digest(changes.digest()) {
             approval.status = ApprovalStatus::Approved;
             approval.message = format!("{what} approved by digest");
             approval.approved = Some(ApprovalRecord {
-                digest: changes.digest.clone(),
+                digest: changes.digest().to_string(),
                 method: "digest".into(),
                 by: current_user(),
                 reason,
@@ -146,7 +146,7 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
             approval.status = ApprovalStatus::Mismatch;
             approval.message = format!(
                 "--approve {given} does not match the current change set ({}): the changes differ from the ones approved",
-                changes.digest
+                changes.digest()
             );
         }
         return approval;
@@ -158,7 +158,7 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
                 approval.message = format!("{what} approved at the terminal");
                 let answer = answer.trim().to_string();
                 approval.approved = Some(ApprovalRecord {
-                    digest: changes.digest.clone(),
+                    digest: changes.digest().to_string(),
                     method: "interactive".into(),
                     by: current_user(),
                     reason: if answer.is_empty() {
@@ -199,7 +199,7 @@ impl Prompt for TerminalPrompt {
         write!(
             err,
             "\n\x1b[1mApprove these security changes (digest {})?\x1b[0m [y/N] ",
-            changes.digest
+            changes.digest()
         )?;
         err.flush()?;
         let stdin = io::stdin();
@@ -225,12 +225,14 @@ mod tests {
 
     fn changes(broadening: bool, count: usize) -> SecurityChanges {
         SecurityChanges {
-            broadening,
-            digest: "ab12".into(),
             count,
             broadening_count: usize::from(broadening),
-            changes: vec![],
-            tables: vec![],
+            set: preflight_policy::diff::ChangeSet {
+                broadening,
+                cdk_broadening: broadening,
+                digest: "ab12".into(),
+                changes: vec![],
+            },
         }
     }
 

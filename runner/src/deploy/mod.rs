@@ -50,7 +50,7 @@ use report::{
     DEPLOY_REPORT_VERSION, DeployReport, GateReport, Outcome, PolicyOutcome, SecurityReport,
     StateReport,
 };
-use security::SecurityDiff;
+use security::SecurityChanges;
 use state::StateDir;
 use target::{Target, shell_quote};
 use verify::{Aws, AwsError, VerifyInput};
@@ -74,8 +74,6 @@ pub struct GateSetup<'a> {
     pub overrides: &'a [Override],
     /// How template suppressions are honoured (`[suppressions]`).
     pub suppressions: &'a crate::config::SuppressionConfig,
-    /// The security diff.
-    pub diff: &'a dyn SecurityDiff,
     /// `.preflight/`.
     pub state: &'a StateDir,
     /// The command line as typed (to print the exact `--approve` command).
@@ -225,44 +223,32 @@ impl<'a> Deployment<'a> {
         deployment
     }
 
+    /// Takes the security changes the checker computed against the baseline (an
+    /// unreadable baseline is a blocking finding of the check).
     fn security(&mut self, baseline: Option<&BaselineSource>) {
-        let Some(template) = self.template.clone() else {
-            return;
-        };
-        let started = Instant::now();
         let Some(source) = baseline else {
-            self.report
-                .phase("security", "skipped", elapsed_ms(started));
             return;
         };
-        let shown = match source {
+        if self.template.is_none() {
+            return;
+        }
+        self.report.security.baseline = Some(match source {
             BaselineSource::File(path) => display_path(path, &self.setup.cwd),
             BaselineSource::Git { rev, path } => match path {
                 Some(p) => format!("git:{rev}:{}", p.display()),
                 None => format!("git:{rev}"),
             },
-        };
-        match source.resolve(&self.setup.target.template, &self.setup.limits) {
-            Ok(Some(old)) => {
-                let changes = self.setup.diff.diff(old.value(), template.value());
-                self.report.security.baseline = Some(shown);
-                self.report.security.compared = true;
-                self.report.security.changes = Some(changes);
-                self.report.phase("security", "passed", elapsed_ms(started));
-            }
-            Ok(None) => {
-                self.report
-                    .phase("security", "skipped", elapsed_ms(started));
-            }
-            Err(e) => {
-                // The checker reports the same error as a blocking finding.
-                self.report.security.baseline = Some(shown);
-                self.report
-                    .reasons
-                    .push(format!("the baseline could not be read: {e}"));
-                self.gate_failed = true;
-                self.report.phase("security", "error", elapsed_ms(started));
-            }
+        });
+        let set = self
+            .report
+            .gate
+            .check
+            .templates
+            .first()
+            .and_then(|t| t.security_changes.clone());
+        if let Some(set) = set {
+            self.report.security.compared = true;
+            self.report.security.changes = Some(SecurityChanges::new(set));
         }
     }
 
@@ -294,7 +280,7 @@ impl<'a> Deployment<'a> {
             && let Some(changes) = &self.report.security.changes
         {
             self.report.security.approve_command =
-                Some(approve_command(&self.setup.argv, &changes.digest));
+                Some(approve_command(&self.setup.argv, changes.digest()));
         }
         if !decision.status.allows() {
             self.report.reasons.push(decision.message.clone());
@@ -485,8 +471,8 @@ impl<'a> Deployment<'a> {
             security: r.security.changes.as_ref().map(|c| {
                 serde_json::json!({
                     "baseline": r.security.baseline,
-                    "digest": c.digest,
-                    "broadening": c.broadening,
+                    "digest": c.digest(),
+                    "broadening": c.broadening(),
                     "changes": c.count,
                     "broadening_changes": c.broadening_count,
                 })

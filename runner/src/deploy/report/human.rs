@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use super::{DeployReport, Outcome};
 use crate::deploy::approval::ApprovalStatus;
-use crate::deploy::security::{SecurityChanges, Table};
+use crate::deploy::security::SecurityChanges;
 use crate::deploy::verify::{ResourceChange, VerifyStatus};
 use crate::sam::SamStatus;
 use crate::verdict::Verdict;
@@ -121,7 +121,12 @@ pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     let has_findings = gate.check.templates.iter().any(|t| !t.findings.is_empty());
     if has_findings {
         writeln!(out)?;
-        crate::report::human::write(&gate.check, out)?;
+        // The security changes have their own section.
+        let mut check = gate.check.clone();
+        for t in &mut check.templates {
+            t.security_changes = None;
+        }
+        crate::report::human::write(&check, out)?;
     }
     for o in &gate.overrides {
         writeln!(
@@ -147,11 +152,7 @@ pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     if r.gate.load_error.is_some() {
         return Ok(());
     }
-    heading(
-        out,
-        "Security changes",
-        phase_ms(r, "security") + phase_ms(r, "approval"),
-    )?;
+    heading(out, "Security changes", phase_ms(r, "approval"))?;
     match (&s.baseline, &s.changes) {
         (None, _) => writeln!(
             out,
@@ -202,95 +203,14 @@ pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The change tables, the counts and the digest.
+/// The change tables (as `preflight diff` draws them), the counts and the digest,
+/// indented to sit in the report.
 pub fn write_changes(changes: &SecurityChanges, out: &mut dyn Write) -> io::Result<()> {
-    for table in &changes.tables {
-        write_table(table, out)?;
-    }
-    let broadening = if changes.broadening {
-        format!("{RED}{} broadening{RESET}", changes.broadening_count)
-    } else {
-        format!("{GREEN}none broadening{RESET}")
-    };
-    writeln!(
-        out,
-        "  {} security change{}, {broadening}; digest {BOLD}{}{RESET}",
-        changes.count,
-        plural(changes.count),
-        changes.digest
-    )
-}
-
-fn write_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
-    let mut columns = table.columns.clone();
-    columns.push("Broadens".into());
-    let rows: Vec<(Vec<String>, bool)> = table
-        .rows
-        .iter()
-        .map(|r| {
-            let mut cells = r.cells.clone();
-            cells.resize(columns.len() - 1, String::new());
-            cells.push(if r.broadening {
-                "yes".into()
-            } else {
-                String::new()
-            });
-            (cells, r.broadening)
-        })
-        .collect();
-    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
-    for (cells, _) in &rows {
-        for (i, cell) in cells.iter().enumerate() {
-            for line in cell.lines() {
-                widths[i] = widths[i].max(width(line));
-            }
-        }
-    }
-    let rule = |l: &str, m: &str, r: &str| {
-        let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
-        format!("  {l}{}{r}", parts.join(m))
-    };
-    writeln!(out, "\n  {BOLD}{}{RESET}", table.title)?;
-    writeln!(out, "{}", rule("┌", "┬", "┐"))?;
-    write_row(&columns, &widths, None, out)?;
-    writeln!(out, "{}", rule("├", "┼", "┤"))?;
-    for (i, (cells, broadening)) in rows.iter().enumerate() {
-        if i > 0 {
-            writeln!(out, "{}", rule("├", "┼", "┤"))?;
-        }
-        let colour = if *broadening { Some(RED) } else { None };
-        write_row(cells, &widths, colour, out)?;
-    }
-    writeln!(out, "{}", rule("└", "┴", "┘"))
-}
-
-fn write_row(
-    cells: &[String],
-    widths: &[usize],
-    colour: Option<&str>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let lines: Vec<Vec<&str>> = cells
-        .iter()
-        .map(|c| {
-            let l: Vec<&str> = c.lines().collect();
-            if l.is_empty() { vec![""] } else { l }
-        })
-        .collect();
-    let height = lines.iter().map(Vec::len).max().unwrap_or(1);
-    for n in 0..height {
-        let mut line = String::from("  │");
-        for (i, cell) in lines.iter().enumerate() {
-            let text = cell.get(n).copied().unwrap_or("");
-            let pad = widths[i].saturating_sub(width(text));
-            match colour {
-                Some(c) if i == 0 || i == widths.len() - 1 => {
-                    line.push_str(&format!(" {c}{text}{RESET}{} │", " ".repeat(pad)))
-                }
-                _ => line.push_str(&format!(" {text}{} │", " ".repeat(pad))),
-            }
-        }
-        writeln!(out, "{line}")?;
+    let mut buffer = Vec::new();
+    crate::security::write_tables(&changes.set, &mut buffer)?;
+    writeln!(out)?;
+    for line in String::from_utf8_lossy(&buffer).lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }
@@ -533,10 +453,6 @@ pub fn duration(ms: u64) -> String {
     } else {
         format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
     }
-}
-
-fn width(text: &str) -> usize {
-    text.chars().count()
 }
 
 fn plural(n: usize) -> &'static str {
