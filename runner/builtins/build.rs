@@ -9,7 +9,10 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 /// The built-in policies: (name, crate).
-const GUESTS: &[(&str, &str)] = &[("template", "preflight-policy-template")];
+const GUESTS: &[(&str, &str)] = &[
+    ("template", "preflight-policy-template"),
+    ("guard", "preflight-policy-guard"),
+];
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
