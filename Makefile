@@ -22,7 +22,7 @@ build: toolchain
 	$(PREFLIGHT) self precompile --out target/precompiled
 	$(CARGO) build --release -p preflight
 
-demo: build
+demo: build test-deps
 	cd examples/hello-sam && $(CURDIR)/$(PREFLIGHT) deploy
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and

@@ -90,6 +90,11 @@ pub struct DeployConfig {
     pub timeout: Option<String>,
     /// Verify the stack with the `aws` CLI after the command (default true).
     pub verify: Option<bool>,
+    /// `[deploy.env]`: environment for the deploy command and the verification after
+    /// it (e.g. `AWS_ENDPOINT_URL` for a local endpoint); variables already set in
+    /// preflight's own environment win.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 /// A command line: a shell string or an argument vector.

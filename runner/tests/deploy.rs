@@ -535,3 +535,31 @@ fn sigint_stops_the_command_and_writes_no_state_and_a_second_deploy_is_locked_ou
     assert_eq!(code, 4, "{report:#}");
     assert_eq!(report["deploy"]["timed_out"], true);
 }
+
+#[test]
+fn deploy_env_reaches_the_command_and_the_environment_wins() {
+    let dir = project("clean");
+    std::fs::write(
+        dir.path().join("preflight.toml"),
+        "[deploy]\nstack = \"env-app\"\nverify = false\n\n[deploy.env]\nGREETING = \"from-config\"\n\n[sam]\nmode = \"off\"\n",
+    )
+    .unwrap();
+    let command = ["--", "sh", "-c", "echo \"greeting=$GREETING\""];
+    let (code, report) = json_of(
+        deploy(dir.path(), &["--format", "json"])
+            .args(command)
+            .env_remove("GREETING"),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["deploy"]["output_tail"][0], "greeting=from-config");
+    let (code, report) = json_of(
+        deploy(dir.path(), &["--format", "json"])
+            .args(command)
+            .env("GREETING", "from-environment"),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        report["deploy"]["output_tail"][0],
+        "greeting=from-environment"
+    );
+}

@@ -202,6 +202,13 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
             verify,
             live,
             grace: GRACE,
+            env: config
+                .deploy
+                .env
+                .iter()
+                .filter(|(k, _)| std::env::var_os(k).is_none_or(|v| v.is_empty()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         });
     }
     deployment.finish();

@@ -107,6 +107,9 @@ pub struct RunSettings {
     pub live: Live,
     /// Between SIGTERM and SIGKILL.
     pub grace: Duration,
+    /// Extra environment for the command and the `aws` CLI (`[deploy.env]`, less
+    /// what preflight's own environment already sets).
+    pub env: Vec<(String, String)>,
 }
 
 /// One gated deploy, step by step.
@@ -303,13 +306,14 @@ impl<'a> Deployment<'a> {
             return;
         }
         let target = self.setup.target;
-        let mut env = vec![
+        let mut env = settings.env.clone();
+        env.extend([
             (
                 "PREFLIGHT_TEMPLATE".to_string(),
                 target.template.display().to_string(),
             ),
             ("PREFLIGHT_DEPLOY".to_string(), "1".to_string()),
-        ];
+        ]);
         if let Some(stack) = &target.stack {
             env.push(("PREFLIGHT_STACK_NAME".to_string(), stack.clone()));
         }
@@ -343,7 +347,7 @@ impl<'a> Deployment<'a> {
             let (aws, skipped) = match (&stack, settings.verify) {
                 (_, false) => (None, Some("verification is off".to_string())),
                 (None, true) => (None, Some("no stack name is known".to_string())),
-                (Some(_), true) => match Aws::detect(region) {
+                (Some(_), true) => match Aws::detect(region, &settings.env) {
                     Some(aws) => (Some(aws), None),
                     None => (None, Some("the aws CLI is not on PATH".to_string())),
                 },

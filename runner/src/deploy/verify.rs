@@ -147,6 +147,7 @@ pub struct Aws {
     program: PathBuf,
     region: Option<String>,
     endpoint: Option<String>,
+    env: Vec<(String, String)>,
 }
 
 /// A stack resource as `describe-stack-resources` lists it.
@@ -182,16 +183,24 @@ pub struct StackEvent {
 }
 
 impl Aws {
-    /// The `aws` CLI on `PATH`, when there is one. `region` overrides the environment's.
-    pub fn detect(region: Option<String>) -> Option<Aws> {
+    /// The `aws` CLI on `PATH`, when there is one. `region` overrides the environment's;
+    /// `env` is added to it (`[deploy.env]`).
+    pub fn detect(region: Option<String>, env: &[(String, String)]) -> Option<Aws> {
         let program = crate::sam::find_on_path("aws")?;
-        let endpoint = ["AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()));
+        let lookup = |name: &str| {
+            env.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .or_else(|| std::env::var(name).ok())
+                .filter(|s| !s.trim().is_empty())
+        };
+        let endpoint =
+            lookup("AWS_ENDPOINT_URL_CLOUDFORMATION").or_else(|| lookup("AWS_ENDPOINT_URL"));
         Some(Aws {
             program,
             region,
             endpoint,
+            env: env.to_vec(),
         })
     }
 
@@ -207,7 +216,13 @@ impl Aws {
         if let Some(endpoint) = &self.endpoint {
             command.args(["--endpoint-url", endpoint]);
         }
+        // A stack query is cheap to repeat later: a couple of attempts, not the CLI's
+        // default backoff against an endpoint that is not up (yet).
+        if std::env::var_os("AWS_MAX_ATTEMPTS").is_none() {
+            command.env("AWS_MAX_ATTEMPTS", "2");
+        }
         command
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env("AWS_PAGER", "")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -1,0 +1,243 @@
+//! End to end: the real SAM CLI deploys examples/hello-sam through `make play` to moto's
+//! CloudFormation-compatible server, behind `preflight deploy`.
+//!
+//! Setup installs the SAM CLI, moto's server and the aws CLI from PyPI into
+//! `target/venv` once (the same venv and stamp as `make test-deps`), and starts
+//! `moto_server` on a free 127.0.0.1 port for the test, stopping it afterwards. Without
+//! Python, pip or PyPI the test fails with a message saying so: it never passes silently.
+
+mod common;
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{json_of, preflight, workspace};
+use serde_json::Value;
+
+/// What `make test-deps` installs; keep the two in step.
+const PACKAGES: &[&str] = &["aws-sam-cli==1.170.0", "moto[server]==5.2.1", "awscli"];
+
+/// `target/venv/bin`, installing the tools into `target/venv` when its stamp is missing.
+fn tools() -> PathBuf {
+    let venv = workspace().join("target/venv");
+    let stamp = venv.join(".installed");
+    let bin = venv.join("bin");
+    if stamp.exists() {
+        return bin;
+    }
+    std::fs::create_dir_all(workspace().join("target")).unwrap();
+    // Test binaries run in parallel processes: one installs, the others wait.
+    let lock = File::create(workspace().join("target/venv.lock")).unwrap();
+    lock.lock().unwrap();
+    if stamp.exists() {
+        return bin;
+    }
+    let run = |what: &str, cmd: &mut Command| {
+        let status = cmd
+            .status()
+            .unwrap_or_else(|e| panic!("{what}: cannot run {:?}: {e}", cmd.get_program()));
+        assert!(
+            status.success(),
+            "{what} failed ({status}). This test needs Python 3 with venv and pip, and PyPI \
+             (CI has it), to install {} into {}",
+            PACKAGES.join(" "),
+            venv.display()
+        );
+    };
+    run(
+        "creating the venv",
+        Command::new("python3").arg("-m").arg("venv").arg(&venv),
+    );
+    run(
+        "pip install",
+        Command::new(bin.join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(PACKAGES),
+    );
+    File::create(&stamp).unwrap();
+    bin
+}
+
+/// moto's server on a free port of 127.0.0.1, stopped when dropped.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    fn start(bin: &Path, log: &Path) -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = File::create(log).unwrap();
+        let child = Command::new(bin.join("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("starting moto_server");
+        let mut moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = moto.child.try_wait().unwrap() {
+                panic!("moto_server exited before answering: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    /// moto reads bucket names from the path only when the host is `localhost`.
+    fn endpoint(&self) -> String {
+        format!("http://localhost:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_example(to: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            // Build output and local state of a developer's own runs stay behind.
+            if [".aws-sam", ".preflight", ".moto", "__pycache__"]
+                .contains(&name.to_str().unwrap_or(""))
+            {
+                continue;
+            }
+            let target = to.join(&name);
+            if entry.file_type().unwrap().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    copy(&workspace().join("examples/hello-sam"), to);
+}
+
+fn logical_ids(list: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["logical_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn sam_deploys_the_example_to_moto_and_a_broadening_change_waits_for_approval() {
+    let bin = tools();
+    let dir = tempfile::tempdir().unwrap();
+    let moto = Moto::start(&bin, &dir.path().join("moto.log"));
+    let app = dir.path().join("hello-sam");
+    std::fs::create_dir_all(&app).unwrap();
+    copy_example(&app);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let deploy = |args: &[&str]| {
+        let mut cmd = preflight();
+        cmd.current_dir(&app)
+            .env("PATH", &path)
+            .env("AWS_ENDPOINT_URL", moto.endpoint())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("SAM_CLI_TELEMETRY", "0")
+            .env("USER", "e2e")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_SESSION_TOKEN")
+            .args(["deploy", "--format", "json"])
+            .args(args)
+            .write_stdin("");
+        json_of(&mut cmd)
+    };
+
+    // First deploy: gated (sam validate really runs), deployed by `sam deploy` through
+    // `make play`, verified against the stack, recorded.
+    let (code, report) = deploy(&[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        report["gate"]["validation"]["status"], "passed",
+        "{report:#}"
+    );
+    assert_eq!(report["verify"]["stack"]["status"], "CREATE_COMPLETE");
+    let resources = &report["verify"]["resources"];
+    assert_eq!(
+        logical_ids(&resources["created"]),
+        ["GreetingsBucket", "HelloFunction", "HelloFunctionRole"],
+        "{resources:#}"
+    );
+    let output = report["deploy"]["output_tail"].to_string();
+    assert!(
+        output.contains("Successfully created/updated stack - hello-sam"),
+        "{output}"
+    );
+    let state = app.join(".preflight/state/hello-sam.json");
+    assert!(state.exists());
+
+    // Add an IAM statement: flagged as broadening, blocked without approval.
+    let template = app.join("template.yaml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let broadened = text.replace(
+        "        - S3ReadPolicy:\n            BucketName: !Ref GreetingsBucket\n",
+        "        - S3ReadPolicy:\n            BucketName: !Ref GreetingsBucket\n        \
+         - Statement:\n            - Effect: Allow\n              Action: s3:PutObject\n              \
+         Resource: !Sub \"${GreetingsBucket.Arn}/*\"\n",
+    );
+    assert_ne!(
+        broadened, text,
+        "the example's template changed: update this test"
+    );
+    std::fs::write(&template, broadened).unwrap();
+    let (code, report) = deploy(&[]);
+    assert_eq!(code, 3, "{report:#}");
+    assert_eq!(report["deploy"], Value::Null);
+    let changes = &report["security"]["changes"];
+    assert_eq!(changes["broadening"], true, "{changes:#}");
+    assert!(
+        changes["changes"].to_string().contains("s3:PutObject"),
+        "{changes:#}"
+    );
+    let digest = changes["digest"].as_str().unwrap().to_string();
+
+    // Approved by its digest: deployed as an update.
+    let (code, report) = deploy(&["--approve", &digest, "--approve-reason", "uploads"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["security"]["approval"]["status"], "approved");
+    assert_eq!(report["verify"]["stack"]["status"], "UPDATE_COMPLETE");
+    assert!(
+        logical_ids(&report["verify"]["resources"]["updated"])
+            .contains(&"HelloFunctionRole".to_string()),
+        "{:#}",
+        report["verify"]["resources"]
+    );
+    assert!(
+        std::fs::read_to_string(&state)
+            .unwrap()
+            .contains("s3:PutObject")
+    );
+}
