@@ -1,0 +1,61 @@
+use preflight_policy::prelude::*;
+
+use crate::support::{PortClass, describe_ports, group_phrase, model, port_class, world_ingress};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks security group ingress rules for a rule that lets the whole internet
+    /// (`0.0.0.0/0`, `::/0`) in on every protocol (`IpProtocol: -1`) or on every TCP or
+    /// UDP port (`0-65535`, `FromPort: -1`).
+    ///
+    /// ## Why is this bad?
+    /// Every service the instance runs, including the ones nobody meant to expose
+    /// (databases, admin consoles, debug ports), is reachable from anywhere.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// SecurityGroupIngress:
+    ///   - IpProtocol: "-1"
+    ///     CidrIp: 0.0.0.0/0
+    /// ```
+    ///
+    /// ## Fix
+    /// Open only the ports the service listens on, to the sources that need them.
+    pub struct AllPortsOpenToWorld {
+        id: "SEC017",
+        name: "all-ports-open-to-world",
+        title: "Security groups do not open every port to the world",
+        severity: Critical,
+        resource_types: ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+        equivalents: { "cfn_nag": ["W2"] },
+    }
+}
+
+impl Rule for AllPortsOpenToWorld {
+    fn check(&self, cx: &Context, out: &mut Findings) {
+        let model = model(cx);
+        for (rule, peer) in world_ingress(&cx.template, &model) {
+            if port_class(rule) == PortClass::All {
+                out.add_at(
+                    &peer.pointer,
+                    format!(
+                        "{} lets the whole internet (`{}`) in on {}",
+                        group_phrase(rule),
+                        peer.cidr,
+                        describe_ports(rule)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::render_rule;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(render_rule("SEC017", "tests/fixtures/sec017.yaml"));
+    }
+}

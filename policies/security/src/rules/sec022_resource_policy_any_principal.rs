@@ -1,0 +1,115 @@
+use preflight_policy::permissions::PolicyKind;
+use preflight_policy::prelude::*;
+
+use crate::support::{Seen, is_allow, is_wildcard_principal, model, narrowing_keys, subject};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks resource policies (S3 bucket policies, SQS queue and SNS topic policies, KMS
+    /// key policies, Secrets Manager, ECR, API Gateway and other resource policies, and
+    /// `AWS::Lambda::Permission`) for an `Allow` statement whose principal is anyone
+    /// (`"*"`, `{AWS: "*"}`, or an ARN with a wildcard). When a condition ties it to an
+    /// account, organisation, source ARN, VPC endpoint or address range, the finding is
+    /// kept at low severity, naming the condition keys, for review.
+    ///
+    /// ## Why is this bad?
+    /// Without a narrowing condition the resource is public: anyone, with or without an
+    /// AWS account, can read the bucket, send to the queue, publish to the topic, use the
+    /// key or invoke the function.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// BucketPolicy:
+    ///   Type: AWS::S3::BucketPolicy
+    ///   Properties:
+    ///     Bucket: !Ref Bucket
+    ///     PolicyDocument:
+    ///       Statement:
+    ///         - Effect: Allow
+    ///           Principal: "*"
+    ///           Action: s3:GetObject
+    ///           Resource: !Sub "${Bucket.Arn}/*"
+    /// ```
+    ///
+    /// ## Fix
+    /// Name the principals (accounts, roles, service principals with `aws:SourceArn`), or
+    /// add a condition that narrows the statement; serve public content through
+    /// CloudFront with origin access control.
+    pub struct ResourcePolicyAnyPrincipal {
+        id: "SEC022",
+        name: "resource-policy-any-principal",
+        title: "Resource policies do not allow any principal",
+        severity: High,
+        equivalents: {
+            "cfn_nag": ["F13", "F16", "F18", "F21", "F76"],
+            "checkov": ["CKV_AWS_32", "CKV_AWS_33"],
+        },
+    }
+}
+
+impl Rule for ResourcePolicyAnyPrincipal {
+    fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
+        model(cx)
+            .statements_of_kind(PolicyKind::Resource)
+            .next()
+            .is_some()
+    }
+
+    fn check(&self, cx: &Context, out: &mut Findings) {
+        let model = model(cx);
+        let mut seen = Seen::default();
+        for s in model.statements_of_kind(PolicyKind::Resource) {
+            if !is_allow(s) || s.principals.not {
+                continue;
+            }
+            for p in &s.principals.values {
+                if !is_wildcard_principal(&p.value) || !seen.first(&p.pointer) {
+                    continue;
+                }
+                let keys = narrowing_keys(s);
+                let actions: Vec<String> = s
+                    .actions
+                    .strings()
+                    .take(3)
+                    .map(|a| format!("`{a}`"))
+                    .collect();
+                let what = if actions.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", actions.join(", "))
+                };
+                if keys.is_empty() {
+                    out.add_at(
+                        &p.pointer,
+                        format!(
+                            "{} allows{what} to any principal (`{}`)",
+                            subject(s),
+                            p.value
+                        ),
+                    );
+                } else {
+                    out.add_at(
+                        &p.pointer,
+                        format!(
+                            "{} allows{what} to any principal (`{}`), narrowed only by conditions on {}",
+                            subject(s),
+                            p.value,
+                            keys.join(", ")
+                        ),
+                    )
+                    .severity(Severity::Low);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::render_rule;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(render_rule("SEC022", "tests/fixtures/sec022.yaml"));
+    }
+}
