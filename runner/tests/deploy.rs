@@ -64,6 +64,15 @@ fn audit(dir: &Path) -> Vec<Value> {
         .collect()
 }
 
+fn policy<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["gate"]["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("no policy {id}: {:#}", report["gate"]["policies"]))
+}
+
 fn phases(report: &Value) -> Vec<String> {
     report["phases"]
         .as_array()
@@ -87,8 +96,9 @@ fn a_clean_template_deploys_and_is_recorded() {
         phases(&report),
         ["load", "check", "approval", "deploy", "verify", "record"]
     );
-    assert_eq!(report["gate"]["verdict"], "pass");
-    assert_eq!(report["gate"]["policies"][0]["outcome"], "pass");
+    // Other built-ins may warn (nothing blocks); the template policy passes.
+    assert_ne!(report["gate"]["verdict"], "fail");
+    assert_eq!(policy(&report, "template")["outcome"], "pass");
     assert_eq!(report["security"]["compared"], false);
     assert_eq!(report["deploy"]["exit_code"], 0);
     assert!(
@@ -143,7 +153,7 @@ fn a_hard_mandatory_violation_blocks_before_the_command() {
     assert_eq!(report["outcome"], "blocked");
     assert_eq!(report["deploy"], Value::Null);
     assert_eq!(report["gate"]["verdict"], "fail");
-    assert_eq!(report["gate"]["policies"][0]["outcome"], "fail");
+    assert_eq!(policy(&report, "template")["outcome"], "fail");
     let finding = &report["gate"]["check"]["templates"][0]["findings"][0];
     assert_eq!(finding["rule"], "TPL001");
     assert_eq!(finding["enforcement"], "hard-mandatory");
