@@ -573,3 +573,41 @@ fn deploy_env_reaches_the_command_and_the_environment_wins() {
         "greeting=from-environment"
     );
 }
+
+/// The clean project with the hostile test policy configured to panic.
+fn with_trapping_policy(enforcement: &str) -> tempfile::TempDir {
+    let dir = project("clean");
+    let wasm = common::hostile_guest();
+    std::fs::write(
+        dir.path().join("preflight.toml"),
+        format!(
+            "[deploy]\nstack = \"trap-app\"\nverify = false\n\n[sam]\nmode = \"off\"\n\n\
+             [policies.hostile]\npath = {:?}\nsha256 = {:?}\nenforcement = {enforcement:?}\n\
+             settings = {{ attack = \"panic\" }}\n",
+            wasm.display().to_string(),
+            common::sha256(&wasm),
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_policy_error_blocks_unless_the_policy_is_advisory() {
+    let dir = with_trapping_policy("hard-mandatory");
+    let (code, report) = deploy_json(dir.path(), &[]);
+    assert_eq!(code, 3, "{report:#}");
+    assert!(!dir.path().join(MARKER).exists());
+    assert_eq!(policy(&report, "hostile")["outcome"], "error");
+    assert!(
+        report["reasons"].to_string().contains("policy error"),
+        "{:#}",
+        report["reasons"]
+    );
+
+    let dir = with_trapping_policy("advisory");
+    let (code, report) = deploy_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(dir.path().join(MARKER).exists());
+    assert_eq!(policy(&report, "hostile")["outcome"], "error");
+}
