@@ -115,8 +115,17 @@ pub enum Flag<'a> {
     Unknown,
 }
 
+/// Whether a resource's `Properties` is an intrinsic (`Fn::If` between two whole
+/// property sets): what is absent cannot be told, so absence is not reported.
+pub fn opaque(resource: &Resource<'_>) -> bool {
+    resource.properties().is_some_and(|p| p.is_intrinsic())
+}
+
 /// Reads a boolean property (a path under `Properties`, with SAM `Globals` fallback).
 pub fn flag<'a>(template: &Template<'a>, resource: &Resource<'a>, path: &str) -> Flag<'a> {
+    if opaque(resource) {
+        return Flag::Unknown;
+    }
     let Some(node) = resource.property_path(path) else {
         return Flag::Off(None);
     };
@@ -170,14 +179,15 @@ pub fn report_off(
 
 /// Whether a property is set (present, not `AWS::NoValue`, not null or empty).
 pub fn is_set(resource: &Resource<'_>, path: &str) -> bool {
-    resource
-        .property_path(path)
-        .is_some_and(|n| match n.value() {
-            Value::Null => false,
-            Value::String(s) => !s.is_empty(),
-            Value::Array(a) => !a.is_empty(),
-            v => !preflight_policy::permissions::is_no_value(v),
-        })
+    opaque(resource)
+        || resource
+            .property_path(path)
+            .is_some_and(|n| match n.value() {
+                Value::Null => false,
+                Value::String(s) => !s.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                v => !preflight_policy::permissions::is_no_value(v),
+            })
 }
 
 /// Whether the statement's effect is literally `Allow`.

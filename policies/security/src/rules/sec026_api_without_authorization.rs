@@ -214,7 +214,13 @@ impl Rule for ApiWithoutAuthorization {
 }
 
 fn check_type(t: &Template<'_>, r: &Resource<'_>, what: &str, out: &mut Findings) {
-    match r.property("AuthorizationType") {
+    if crate::support::opaque(r) {
+        return;
+    }
+    let given = r
+        .property("AuthorizationType")
+        .filter(|n| !n.value().is_null() && !is_no_value(n.value()));
+    match given {
         None => {
             out.add(
                 &r.properties().unwrap_or_else(|| r.node.clone()),

@@ -64,6 +64,9 @@ impl Rule for LoadBalancerTlsPolicy {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
         for r in t.resources_of_type("AWS::ElasticLoadBalancingV2::Listener") {
+            if crate::support::opaque(&r) {
+                continue;
+            }
             let protocol = r
                 .property("Protocol")
                 .and_then(|n| resolved_str(&t, &n))

@@ -56,6 +56,9 @@ impl Rule for ApiDomainTls {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
         for r in t.resources() {
+            if crate::support::opaque(&r) {
+                continue;
+            }
             match r.ty {
                 "AWS::ApiGateway::DomainName" => match r.property("SecurityPolicy") {
                     None => {

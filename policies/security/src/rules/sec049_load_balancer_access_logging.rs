@@ -40,6 +40,9 @@ impl Rule for LoadBalancerAccessLogging {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
         for lb in t.resources() {
+            if crate::support::opaque(&lb) {
+                continue;
+            }
             let at = || lb.properties().unwrap_or_else(|| lb.node.clone());
             match lb.ty {
                 "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
