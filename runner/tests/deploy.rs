@@ -611,3 +611,63 @@ fn a_policy_error_blocks_unless_the_policy_is_advisory() {
     assert!(dir.path().join(MARKER).exists());
     assert_eq!(policy(&report, "hostile")["outcome"], "error");
 }
+
+/// Runs `preflight deploy` on a pseudo-terminal (util-linux `script`), answering with
+/// `input`; `None` when `script` is not installed.
+fn deploy_on_a_terminal(dir: &Path, input: &str) -> Option<(i32, String)> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: util-linux `script` is not installed, no pseudo-terminal to test with");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("preflight");
+    let out = assert_cmd::Command::new("script")
+        .current_dir(dir)
+        .args(["-qec", &format!("{} deploy", binary.display()), "/dev/null"])
+        .env(
+            "PREFLIGHT_CACHE_DIR",
+            common::workspace().join("target/test-cache"),
+        )
+        .env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn at_a_terminal_the_changes_are_shown_and_approval_is_asked() {
+    let dir = project("iam");
+    let (code, report) = deploy_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    std::fs::remove_file(dir.path().join(MARKER)).unwrap();
+    std::fs::copy(
+        dir.path().join("broadened.yaml"),
+        dir.path().join("template.yaml"),
+    )
+    .unwrap();
+
+    let Some((code, text)) = deploy_on_a_terminal(dir.path(), "n\n") else {
+        return;
+    };
+    assert_eq!(code, 3, "{text}");
+    assert!(text.contains("s3:PutObject"), "{text}");
+    assert!(text.contains("Approve these security changes"), "{text}");
+    assert!(!dir.path().join(MARKER).exists());
+    assert_eq!(audit(dir.path()).last().unwrap()["outcome"], "blocked");
+
+    let Some((code, text)) = deploy_on_a_terminal(dir.path(), "y\nreviewed with the team\n") else {
+        return;
+    };
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(text.matches("IAM Statement Changes").count(), 1, "{text}");
+    assert!(dir.path().join(MARKER).exists());
+    let log = audit(dir.path());
+    let approval = &log.last().unwrap()["approval"];
+    assert_eq!(approval["method"], "interactive");
+    assert_eq!(approval["by"], "tester");
+    assert_eq!(approval["reason"], "reviewed with the team");
+}

@@ -172,8 +172,11 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
     });
     if streaming {
         print(|out| human::write_gate(&deployment.report, out))?;
+        print(|out| human::write_security(&deployment.report, out))?;
     }
-    let mut terminal = TerminalPrompt;
+    let mut terminal = TerminalPrompt {
+        show_changes: !streaming,
+    };
     let prompt: Option<&mut dyn Prompt> = if std::io::stdin().is_terminal() {
         Some(&mut terminal)
     } else {
@@ -188,7 +191,7 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         prompt,
     );
     if streaming {
-        print(|out| human::write_security(&deployment.report, out))?;
+        print(|out| human::write_approval(&deployment.report, out))?;
     }
     if !deployment.stopped() {
         if streaming {

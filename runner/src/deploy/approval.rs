@@ -187,15 +187,21 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
     approval
 }
 
-/// Asks on the terminal: the change tables and the question go to standard error, the
-/// answers come from standard input.
-pub struct TerminalPrompt;
+/// Asks on the terminal: the question (and the change tables, unless the report on
+/// standard output already shows them) go to standard error, the answers come from
+/// standard input.
+pub struct TerminalPrompt {
+    /// Whether to show the change tables before asking.
+    pub show_changes: bool,
+}
 
 impl Prompt for TerminalPrompt {
     fn ask(&mut self, changes: &SecurityChanges) -> io::Result<Option<String>> {
         let mut err = anstream::stderr().lock();
-        writeln!(err)?;
-        super::report::human::write_changes(changes, &mut err)?;
+        if self.show_changes {
+            writeln!(err)?;
+            super::report::human::write_changes(changes, &mut err)?;
+        }
         write!(
             err,
             "\n\x1b[1mApprove these security changes (digest {})?\x1b[0m [y/N] ",

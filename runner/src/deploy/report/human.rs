@@ -1,6 +1,7 @@
 //! The deploy report for people. It is written in parts, so a terminal sees the gate's
 //! result before the command's output streams, and the outcome after it:
-//! [`write_gate`], [`write_security`], [`write_deploy_start`], [`write_outcome`];
+//! [`write_gate`], [`write_security`], [`write_approval`], [`write_deploy_start`],
+//! [`write_outcome`];
 //! [`write`] writes them all (with the tail of the output), for `--output FILE`.
 //! Colour is stripped by the caller's stream when it is not a terminal.
 
@@ -27,6 +28,7 @@ const FAILURE_TAIL: usize = 30;
 pub fn write(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     write_gate(r, out)?;
     write_security(r, out)?;
+    write_approval(r, out)?;
     if r.deploy.is_some() {
         write_deploy_start(r, out)?;
         if let Some(d) = &r.deploy {
@@ -152,7 +154,7 @@ pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     if r.gate.load_error.is_some() {
         return Ok(());
     }
-    heading(out, "Security changes", phase_ms(r, "approval"))?;
+    writeln!(out, "\n{BOLD}Security changes{RESET}")?;
     match (&s.baseline, &s.changes) {
         (None, _) => writeln!(
             out,
@@ -168,6 +170,12 @@ pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// The approval decision and, when it is missing, the exact command that approves.
+pub fn write_approval(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    let s = &r.security;
     if let Some(a) = &s.approval {
         let mark = match a.status {
             ApprovalStatus::NotRequired | ApprovalStatus::Approved => ok_mark(),
