@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, ContentArrangement, Table};
-use preflight_policy::diff::{ChangeKind, ChangeSet};
+use preflight_policy::diff::{ChangeKind, ChangeSet, Sign};
 
 /// Writes the tables, each with a heading; a line when nothing changed.
 pub fn write_tables(changes: &ChangeSet, out: &mut dyn Write) -> io::Result<()> {
@@ -13,77 +13,72 @@ pub fn write_tables(changes: &ChangeSet, out: &mut dyn Write) -> io::Result<()> 
         return writeln!(out, "No security-relevant changes.");
     }
     let tables = changes.tables();
-    if !tables.statements.is_empty() {
-        writeln!(out, "IAM Statement Changes")?;
-        let mut t = table(&["", "Resource", "Effect", "Action", "Principal", "Condition"]);
-        for r in &tables.statements {
-            t.add_row(vec![
-                Cell::new(format!(
-                    "{}{}",
-                    r.sign.as_str(),
-                    if r.broadening { "!" } else { "" }
-                )),
-                Cell::new(&r.resource),
-                Cell::new(&r.effect),
-                Cell::new(&r.action),
-                Cell::new(&r.principal),
-                Cell::new(&r.condition),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    if !tables.managed_policies.is_empty() {
-        writeln!(out, "IAM Policy Changes")?;
-        let mut t = table(&["", "Resource", "Managed Policy ARN"]);
-        for r in &tables.managed_policies {
-            t.add_row(vec![
-                Cell::new(format!(
-                    "{}{}",
-                    r.sign.as_str(),
-                    if r.broadening { "!" } else { "" }
-                )),
-                Cell::new(&r.resource),
-                Cell::new(&r.arn),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    if !tables.security_groups.is_empty() {
-        writeln!(out, "Security Group Changes")?;
-        let mut t = table(&["", "Group", "Dir", "Protocol", "Peer"]);
-        for r in &tables.security_groups {
-            t.add_row(vec![
-                Cell::new(format!(
-                    "{}{}",
-                    r.sign.as_str(),
-                    if r.broadening { "!" } else { "" }
-                )),
-                Cell::new(&r.group),
-                Cell::new(&r.dir),
-                Cell::new(&r.protocol),
-                Cell::new(&r.peer),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    if !tables.other.is_empty() {
-        writeln!(out, "Other Security Changes")?;
-        let mut t = table(&["", "Category", "Resource", "Change"]);
-        for r in &tables.other {
-            let sign = match r.change {
+    // `+`/`-` for added/removed rows, `!` for broadening ones.
+    let sign = |s: &str, broadening: bool| format!("{s}{}", if broadening { "!" } else { "" });
+    section(
+        out,
+        "IAM Statement Changes",
+        &["", "Resource", "Effect", "Action", "Principal", "Condition"],
+        tables.statements.iter().map(|r| {
+            // A modified statement's old row is context, not the broadening part,
+            // unless what went away was a Deny.
+            let marked = r.broadening && (r.sign == Sign::Added || r.effect == "Deny");
+            vec![
+                sign(r.sign.as_str(), marked),
+                r.resource.clone(),
+                r.effect.clone(),
+                r.action.clone(),
+                r.principal.clone(),
+                r.condition.clone(),
+            ]
+        }),
+    )?;
+    section(
+        out,
+        "IAM Policy Changes",
+        &["", "Resource", "Managed Policy ARN"],
+        tables.managed_policies.iter().map(|r| {
+            let marked = r.broadening && r.sign == Sign::Added;
+            vec![
+                sign(r.sign.as_str(), marked),
+                r.resource.clone(),
+                r.arn.clone(),
+            ]
+        }),
+    )?;
+    section(
+        out,
+        "Security Group Changes",
+        &["", "Group", "Dir", "Protocol", "Peer"],
+        tables.security_groups.iter().map(|r| {
+            let marked = r.broadening && r.sign == Sign::Added;
+            vec![
+                sign(r.sign.as_str(), marked),
+                r.group.clone(),
+                r.dir.clone(),
+                r.protocol.clone(),
+                r.peer.clone(),
+            ]
+        }),
+    )?;
+    section(
+        out,
+        "Other Security Changes",
+        &["", "Category", "Resource", "Change"],
+        tables.other.iter().map(|r| {
+            let s = match r.change {
                 ChangeKind::Added => "+",
                 ChangeKind::Removed => "-",
                 ChangeKind::Modified => "~",
             };
-            t.add_row(vec![
-                Cell::new(format!("{sign}{}", if r.broadening { "!" } else { "" })),
-                Cell::new(&r.category),
-                Cell::new(&r.resource),
-                Cell::new(&r.description),
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
+            vec![
+                sign(s, r.broadening),
+                r.category.clone(),
+                r.resource.clone(),
+                r.description.clone(),
+            ]
+        }),
+    )?;
     let broadening = changes.changes.iter().filter(|c| c.broadening).count();
     writeln!(
         out,
@@ -95,10 +90,23 @@ pub fn write_tables(changes: &ChangeSet, out: &mut dyn Write) -> io::Result<()> 
     )
 }
 
-fn table(header: &[&str]) -> Table {
+/// Writes a titled table, or nothing when there are no rows.
+fn section(
+    out: &mut dyn Write,
+    title: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<()> {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(header.iter().map(|h| Cell::new(*h)));
-    t
+    for row in rows {
+        t.add_row(row);
+    }
+    if t.row_count() == 0 {
+        return Ok(());
+    }
+    writeln!(out, "{title}")?;
+    writeln!(out, "{t}")
 }
