@@ -302,7 +302,10 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
                         .unwrap_or_default()
                 )?;
             }
-            (None, _, Some(e)) => writeln!(out, "  {} stack: {e}", fail_mark())?,
+            // A stack error that failed verification is listed with the failures.
+            (None, _, Some(e)) if !v.failures.iter().any(|f| f.contains(e.as_str())) => {
+                writeln!(out, "  {} stack: {e}", fail_mark())?
+            }
             (None, Some(why), None) => writeln!(out, "  {DIM}- stack not checked: {why}{RESET}")?,
             _ => {}
         }
