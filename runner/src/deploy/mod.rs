@@ -1,7 +1,7 @@
 //! The deploy gate: `preflight deploy [OPTIONS] [-- COMMAND...]`.
 //!
 //! A [`Deployment`] goes through its steps in order, each recorded in the
-//! [`DeployReport`](report::DeployReport):
+//! [`DeployReport`]:
 //!
 //! 1. [`Deployment::check`]: load the template, run `sam validate` and every policy
 //!    concurrently (the same [`Checker`] as `preflight check`, with the last deployed

@@ -2,7 +2,7 @@
 //! result before the command's output streams, and the outcome after it:
 //! [`write_gate`], [`write_security`], [`write_approval`], [`write_deploy_start`],
 //! [`write_outcome`];
-//! [`write`] writes them all (with the tail of the output), for `--output FILE`.
+//! [`write()`] writes them all (with the tail of the output), for `--output FILE`.
 //! Colour is stripped by the caller's stream when it is not a terminal.
 
 use std::io::{self, Write};
