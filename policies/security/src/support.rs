@@ -253,6 +253,9 @@ pub fn type_noun(ty: &str) -> String {
         "AWS::Lambda::Permission" => "Lambda permission",
         "AWS::SecretsManager::ResourcePolicy" => "secret policy",
         "AWS::ECR::Repository" => "repository",
+        "AWS::ApiGateway::DomainNameV2" => "private custom domain",
+        "AWS::ApiGateway::RestApi" => "REST API",
+        "AWS::IoT::Policy" => "IoT policy",
         "AWS::S3::Bucket" => "bucket",
         "AWS::SQS::Queue" => "queue",
         "AWS::SNS::Topic" => "topic",
@@ -638,14 +641,13 @@ pub fn is_secret_name(name: &str) -> bool {
 /// id, a private key block, a well-known token prefix, or a URL with a password.
 pub fn secret_shape(value: &str) -> Option<&'static str> {
     let v = value.trim();
-    if let Some(rest) = v.strip_prefix("AKIA").or_else(|| v.strip_prefix("ASIA")) {
-        if rest.len() == 16
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
-            return Some("an AWS access key id");
-        }
+    if let Some(rest) = v.strip_prefix("AKIA").or_else(|| v.strip_prefix("ASIA"))
+        && rest.len() == 16
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Some("an AWS access key id");
     }
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
         return Some("a private key");
@@ -686,7 +688,8 @@ pub fn plausible_secret_value(value: &str) -> bool {
     if v.len() < 6 || v.starts_with("{{resolve:") || v.starts_with("arn:") {
         return false;
     }
-    if v.starts_with('$') || v.starts_with("<") || v.contains("${") {
+    // Built from variables (`$DB_PASSWORD`, `${Param}`, `$(command)`), or structured.
+    if v.contains('$') || v.starts_with('<') || v.starts_with('{') || v.starts_with('[') {
         return false;
     }
     let lower = v.to_ascii_lowercase();

@@ -10,8 +10,9 @@ declare_rule! {
     /// `Allow` statement with `Resource: "*"` that grants at least one action which can be
     /// limited to particular resources. Statements whose actions all work on `*` only
     /// (`List*`, `Describe*`, X-Ray, `cloudwatch:PutMetricData`, the network interface
-    /// actions Lambda needs in a VPC, ...) pass, as do SAM policy templates and SEC001's
-    /// administrator statements.
+    /// actions Lambda needs in a VPC, log delivery, ...) pass, as do the log-writing
+    /// actions `AWSLambdaBasicExecutionRole` itself grants on `*`, SAM policy templates and
+    /// SEC001's administrator statements.
     ///
     /// ## Why is this bad?
     /// `Resource: "*"` applies the actions to every bucket, table, queue or key in the
@@ -77,6 +78,16 @@ const RESOURCELESS: &[&str] = &[
     "transcribe:starttranscriptionjob",
     "transcribe:gettranscriptionjob",
     "cloudformation:validatetemplate",
+    // What AWSLambdaBasicExecutionRole itself grants on `*`.
+    "logs:createloggroup",
+    "logs:createlogstream",
+    "logs:putlogevents",
+    // Log delivery for Step Functions, API Gateway and others: `*` only.
+    "logs:createlogdelivery",
+    "logs:getlogdelivery",
+    "logs:updatelogdelivery",
+    "logs:deletelogdelivery",
+    "logs:putresourcepolicy",
     "iam:getaccountpasswordpolicy",
 ];
 

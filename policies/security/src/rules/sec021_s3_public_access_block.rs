@@ -53,12 +53,15 @@ fn name(switch: Switch) -> &'static str {
     }
 }
 
+/// Per bucket: its id, whether the configuration is absent, the switches turned off
+/// (name, pointer), and the pointer of the bucket.
+type Bucket<'a> = (String, bool, Vec<(&'a str, String)>, String);
+
 impl Rule for S3PublicAccessBlock {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
         // Per bucket: (absent?, switches turned off with their pointers), in order.
-        let mut buckets: BTreeMap<usize, (String, bool, Vec<(&str, String)>, String)> =
-            BTreeMap::new();
+        let mut buckets: BTreeMap<usize, Bucket<'_>> = BTreeMap::new();
         let order: Vec<&str> = cx
             .template
             .resources_of_type("AWS::S3::Bucket")

@@ -9,8 +9,10 @@ declare_rule! {
     /// key policies, Secrets Manager, ECR, API Gateway and other resource policies, and
     /// `AWS::Lambda::Permission`) for an `Allow` statement whose principal is anyone
     /// (`"*"`, `{AWS: "*"}`, or an ARN with a wildcard). When a condition ties it to an
-    /// account, organisation, source ARN, VPC endpoint or address range, the finding is
-    /// kept at low severity, naming the condition keys, for review.
+    /// account, organisation, source ARN, VPC endpoint or address range, or the policy
+    /// belongs to a private API, the finding is kept at low severity, naming what narrows
+    /// it, for review. VPC endpoint policies are not judged: they limit what passes
+    /// through the endpoint and expose nothing.
     ///
     /// ## Why is this bad?
     /// Without a narrowing condition the resource is public: anyone, with or without an
@@ -47,6 +49,29 @@ declare_rule! {
     }
 }
 
+/// Whether the policy belongs to an API reachable only through VPC endpoints: a private
+/// custom domain (`AWS::ApiGateway::DomainNameV2`) or a REST API with a `PRIVATE`
+/// endpoint.
+fn private_api(t: &Template<'_>, owner: &str, owner_type: &str) -> bool {
+    match owner_type {
+        "AWS::ApiGateway::DomainNameV2" => true,
+        "AWS::ApiGateway::RestApi" | "AWS::Serverless::Api" => t.resource(owner).is_some_and(|r| {
+            let Some(config) = r.property("EndpointConfiguration") else {
+                return false;
+            };
+            let types = config
+                .get("Types")
+                .map(|n| n.one_or_many())
+                .unwrap_or_default();
+            let text = config.as_str().map(str::to_string);
+            types.iter().any(|n| n.as_str() == Some("PRIVATE"))
+                || text.as_deref() == Some("PRIVATE")
+                || config.get("Type").and_then(|n| n.as_str()) == Some("PRIVATE")
+        }),
+        _ => false,
+    }
+}
+
 impl Rule for ResourcePolicyAnyPrincipal {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
         model(cx)
@@ -59,14 +84,25 @@ impl Rule for ResourcePolicyAnyPrincipal {
         let model = model(cx);
         let mut seen = Seen::default();
         for s in model.statements_of_kind(PolicyKind::Resource) {
-            if !is_allow(s) || s.principals.not {
+            // VPC endpoint policies limit what passes through the endpoint: `*` there
+            // exposes nothing to the internet.
+            if !is_allow(s) || s.principals.not || s.owner_type == "AWS::EC2::VPCEndpoint" {
                 continue;
             }
+            let private = private_api(&cx.template, &s.owner, &s.owner_type);
             for p in &s.principals.values {
                 if !is_wildcard_principal(&p.value) || !seen.first(&p.pointer) {
                     continue;
                 }
                 let keys = narrowing_keys(s);
+                let mut narrowed = Vec::new();
+                if !keys.is_empty() {
+                    narrowed.push(format!("conditions on {}", keys.join(", ")));
+                }
+                if private {
+                    narrowed
+                        .push("the API being private (reached through VPC endpoints)".to_string());
+                }
                 let actions: Vec<String> = s
                     .actions
                     .strings()
@@ -78,7 +114,7 @@ impl Rule for ResourcePolicyAnyPrincipal {
                 } else {
                     format!(" {}", actions.join(", "))
                 };
-                if keys.is_empty() {
+                if narrowed.is_empty() {
                     out.add_at(
                         &p.pointer,
                         format!(
@@ -91,10 +127,10 @@ impl Rule for ResourcePolicyAnyPrincipal {
                     out.add_at(
                         &p.pointer,
                         format!(
-                            "{} allows{what} to any principal (`{}`), narrowed only by conditions on {}",
+                            "{} allows{what} to any principal (`{}`), narrowed only by {}",
                             subject(s),
                             p.value,
-                            keys.join(", ")
+                            narrowed.join(" and ")
                         ),
                     )
                     .severity(Severity::Low);

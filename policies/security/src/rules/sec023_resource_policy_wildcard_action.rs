@@ -1,7 +1,7 @@
 use preflight_policy::permissions::{PolicyKind, Statement};
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, is_wildcard_action, model, subject};
+use crate::support::{Seen, is_allow, is_wildcard_action, model, narrowing_keys, subject};
 
 declare_rule! {
     /// ## What it does
@@ -9,6 +9,9 @@ declare_rule! {
     /// resource policies) for an `Allow` statement whose `Action` is `*` or a whole
     /// service (`s3:*`, `sqs:*`). The standard KMS key policy statement that gives the
     /// key's own account `kms:*` (so that IAM policies can grant use of the key) passes.
+    /// A statement narrowed by a condition on the caller's account, organisation, source
+    /// or VPC endpoint (such as the S3 access point delegation pattern) is reported at
+    /// medium severity.
     ///
     /// ## Why is this bad?
     /// The principals of the statement get every action on the resource: they can delete
@@ -71,10 +74,24 @@ impl Rule for ResourcePolicyWildcardAction {
                     } else {
                         format!(" to `{}`", who.join("`, `"))
                     };
-                    out.add_at(
-                        &a.pointer,
-                        format!("{} allows `{}`{to}", subject(s), a.value),
-                    );
+                    let keys = narrowing_keys(s);
+                    if keys.is_empty() {
+                        out.add_at(
+                            &a.pointer,
+                            format!("{} allows `{}`{to}", subject(s), a.value),
+                        );
+                    } else {
+                        out.add_at(
+                            &a.pointer,
+                            format!(
+                                "{} allows `{}`{to}, narrowed by conditions on {}",
+                                subject(s),
+                                a.value,
+                                keys.join(", ")
+                            ),
+                        )
+                        .severity(Severity::Medium);
+                    }
                 }
             }
         }

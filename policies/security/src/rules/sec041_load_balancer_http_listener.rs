@@ -7,7 +7,8 @@ declare_rule! {
     /// Checks load balancer listeners for plain HTTP: an `AWS::ElasticLoadBalancingV2::
     /// Listener` with `Protocol: HTTP` whose default actions do not redirect to HTTPS, and
     /// a classic `AWS::ElasticLoadBalancing::LoadBalancer` listener with `Protocol: HTTP`.
-    /// A `!Ref` to a parameter is judged by its default.
+    /// A `!Ref` to a parameter is judged by its default. Listeners of an internal load
+    /// balancer (`Scheme: internal`) are reported at low severity.
     ///
     /// ## Why is this bad?
     /// Requests and responses, cookies and tokens included, cross the internet in clear
@@ -52,6 +53,17 @@ fn redirects_to_https(listener: &Resource<'_>) -> bool {
     })
 }
 
+/// Whether the listener's load balancer (by `Ref` in the template) is internal.
+fn internal(t: &Template<'_>, listener: &Resource<'_>) -> bool {
+    listener
+        .property("LoadBalancerArn")
+        .and_then(|n| n.value().get("Ref")?.as_str().map(str::to_string))
+        .and_then(|id| t.resource(&id))
+        .and_then(|lb| lb.property("Scheme"))
+        .and_then(|s| s.as_str().map(str::to_string))
+        .is_some_and(|s| s == "internal")
+}
+
 impl Rule for LoadBalancerHttpListener {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
@@ -65,14 +77,23 @@ impl Rule for LoadBalancerHttpListener {
                         continue;
                     };
                     if p.eq_ignore_ascii_case("HTTP") && !redirects_to_https(&r) {
-                        out.add(
+                        let internal = internal(&t, &r);
+                        let finding = out.add(
                             &protocol,
                             format!(
-                                "listener `{}` serves plain HTTP{} without redirecting to HTTPS",
+                                "listener `{}`{} serves plain HTTP{} without redirecting to HTTPS",
                                 r.id,
+                                if internal {
+                                    " (of an internal load balancer)"
+                                } else {
+                                    ""
+                                },
                                 from_default(&param)
                             ),
                         );
+                        if internal {
+                            finding.severity(Severity::Low);
+                        }
                     }
                 }
                 "AWS::ElasticLoadBalancing::LoadBalancer" => {

@@ -85,16 +85,14 @@ impl Rule for ApiAccessLogging {
                     missing(out, &r, "stage", "AccessLogSettings");
                 }
                 "AWS::ApiGateway::Deployment" => match r.property("StageDescription") {
-                    Some(d) if !is_no_value(d.value()) => {
-                        if d.get("AccessLogSetting").is_none() {
-                            out.add(
+                    Some(d) if !is_no_value(d.value()) && d.get("AccessLogSetting").is_none() => {
+                        out.add(
                                 &d,
                                 format!(
                                     "deployment `{}` creates a stage whose `StageDescription` sets no `AccessLogSetting`",
                                     r.id
                                 ),
                             );
-                        }
                     }
                     _ if !deployed.contains(r.id) => {
                         missing(out, &r, "deployment", "StageDescription.AccessLogSetting");

@@ -1,0 +1,108 @@
+//! The policy's metadata: every rule has a stable, unique code in registry order, a
+//! kebab-case name, the fixed help headings, a fixture, and well-formed equivalents.
+
+use std::path::Path;
+
+use preflight_policy::Policy;
+use preflight_policy_security::SecurityPolicy;
+
+#[test]
+fn rules_are_well_described() {
+    let meta = SecurityPolicy::metadata();
+    assert_eq!(meta.id, "security");
+    assert!(meta.reusable);
+    assert!(meta.rules.len() >= 30);
+    let fixtures: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+            .expect("fixtures folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+    let mut names = Vec::new();
+    for (i, rule) in meta.rules.iter().enumerate() {
+        assert_eq!(rule.id, format!("SEC{:03}", i + 1), "registry order");
+        assert!(
+            !rule.name.is_empty()
+                && rule
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: name {:?} is not kebab-case",
+            rule.id,
+            rule.name
+        );
+        assert!(!names.contains(&rule.name), "{}: duplicate name", rule.id);
+        names.push(rule.name.clone());
+        assert!(
+            !rule.title.is_empty() && !rule.title.ends_with('.'),
+            "{}: title",
+            rule.id
+        );
+        let headings: Vec<&str> = rule.help.lines().filter(|l| l.starts_with("## ")).collect();
+        assert_eq!(
+            headings,
+            [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix"
+            ],
+            "{}: help headings",
+            rule.id
+        );
+        let prefix = rule.id.to_ascii_lowercase();
+        assert!(
+            fixtures.iter().any(|f| f.starts_with(&prefix)),
+            "{}: no fixture tests/fixtures/{prefix}*",
+            rule.id
+        );
+        for eq in &rule.equivalents {
+            assert!(
+                matches!(eq.tool.as_str(), "cfn_nag" | "checkov"),
+                "{}: tool {}",
+                rule.id,
+                eq.tool
+            );
+            for id in &eq.ids {
+                let ok = match eq.tool.as_str() {
+                    "cfn_nag" => {
+                        id.len() > 1
+                            && matches!(&id[..1], "F" | "W")
+                            && id[1..].chars().all(|c| c.is_ascii_digit())
+                    }
+                    _ => id.starts_with("CKV_AWS_") || id.starts_with("CKV2_AWS_"),
+                };
+                assert!(ok, "{}: {} id {id}", rule.id, eq.tool);
+            }
+        }
+    }
+}
+
+/// Every cfn_nag id we claim exists in cfn_nag (checked against the corpus's
+/// `rule_classes`, when the corpus is there).
+#[test]
+fn cfn_nag_ids_exist() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/cfn_nag/expectations.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("SKIPPED: {} not found", path.display());
+        return;
+    };
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let known: Vec<&str> = doc["rule_classes"]
+        .as_object()
+        .expect("rule_classes")
+        .values()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    for rule in SecurityPolicy::metadata().rules {
+        for eq in rule.equivalents.iter().filter(|e| e.tool == "cfn_nag") {
+            for id in &eq.ids {
+                assert!(
+                    known.contains(&id.as_str()),
+                    "{}: unknown cfn_nag id {id}",
+                    rule.id
+                );
+            }
+        }
+    }
+}
