@@ -84,21 +84,27 @@ impl Rule for ApiAccessLogging {
                 "AWS::ApiGatewayV2::Stage" if !is_set(&r, "AccessLogSettings") => {
                     missing(out, &r, "stage", "AccessLogSettings");
                 }
-                "AWS::ApiGateway::Deployment" => match r.property("StageDescription") {
-                    Some(d) if !is_no_value(d.value()) && d.get("AccessLogSetting").is_none() => {
-                        out.add(
+                "AWS::ApiGateway::Deployment" => {
+                    let description = r
+                        .property("StageDescription")
+                        .filter(|d| !is_no_value(d.value()));
+                    match description {
+                        Some(d) if d.get("AccessLogSetting").is_none() => {
+                            out.add(
                                 &d,
                                 format!(
                                     "deployment `{}` creates a stage whose `StageDescription` sets no `AccessLogSetting`",
                                     r.id
                                 ),
                             );
+                        }
+                        Some(_) => {}
+                        None if !deployed.contains(r.id) && !crate::support::opaque(&r) => {
+                            missing(out, &r, "deployment", "StageDescription.AccessLogSetting");
+                        }
+                        None => {}
                     }
-                    _ if !deployed.contains(r.id) => {
-                        missing(out, &r, "deployment", "StageDescription.AccessLogSetting");
-                    }
-                    _ => {}
-                },
+                }
                 "AWS::Serverless::Api" if !is_set(&r, "AccessLogSetting") => {
                     missing(out, &r, "API", "AccessLogSetting");
                 }
