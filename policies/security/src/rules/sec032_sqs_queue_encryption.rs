@@ -7,8 +7,8 @@ declare_rule! {
     /// Checks that SQS queues are encrypted at rest. New queues are encrypted with
     /// SQS-managed keys (SSE-SQS) unless `SqsManagedSseEnabled` is `false`; the rule
     /// reports a queue that turns that off without giving a `KmsMasterKeyId`. (A queue
-    /// without either is encrypted and passes; cfn_nag's W48, which asks for a KMS key on
-    /// every queue, is a different check.)
+    /// without either is encrypted and passes; cfn_nag's W48 and checkov's CKV_AWS_27,
+    /// which ask for a KMS key on every queue, are different checks.)
     ///
     /// ## Why is this bad?
     /// Messages then sit unencrypted in the queue until they are consumed or expire.
@@ -29,7 +29,6 @@ declare_rule! {
         title: "SQS queues are encrypted",
         severity: Medium,
         resource_types: ["AWS::SQS::Queue"],
-        equivalents: { "checkov": ["CKV_AWS_27"] },
     }
 }
 
