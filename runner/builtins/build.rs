@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 /// The built-in policies: (name, crate).
 const GUESTS: &[(&str, &str)] = &[
     ("template", "preflight-policy-template"),
+    ("security", "preflight-policy-security"),
     ("guard", "preflight-policy-guard"),
 ];
 
