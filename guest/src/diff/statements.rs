@@ -118,7 +118,7 @@ fn dimension_covers(t: &Targets, s: &Targets, ignore_case: bool, principal: bool
     match (t.not, s.not) {
         (false, false) => {
             if s.values.is_empty() {
-                return t.values.is_empty() || t.has_star();
+                return t.values.is_empty() || t.has_literal_star();
             }
             s.values.iter().all(|sv| {
                 t.values
@@ -137,8 +137,9 @@ fn dimension_covers(t: &Targets, s: &Targets, ignore_case: bool, principal: bool
                 .iter()
                 .any(|tv| may_overlap(&tv.value, &sv.value, ignore_case, principal))
         }),
-        // `s` allows all but Y: only a `*` in `t` covers that.
-        (false, true) => t.has_star(),
+        // `s` allows all but Y: only a literal `*` in `t` covers that (any account,
+        // `arn:aws:iam::*:root`, leaves out services and anonymous callers).
+        (false, true) => t.has_literal_star(),
     }
 }
 

@@ -29,7 +29,8 @@ pub enum Switch {
     /// `Auth.DefaultAuthorizer` of a SAM `Api` / `HttpApi`.
     ApiAuthorizer,
     /// `AuthorizationType` of an `AWS::ApiGateway::Method` or `AWS::ApiGatewayV2::Route`
-    /// (CORS `OPTIONS` methods are left out).
+    /// (CORS `OPTIONS` methods, in any letter case, are left out). A missing or null
+    /// `AuthorizationType` is CloudFormation's default, `NONE`: unprotected.
     MethodAuthorization,
     /// `PubliclyAccessible` of an RDS instance, Redshift cluster or DMS replication
     /// instance.
@@ -259,10 +260,10 @@ pub(crate) fn collect(resource: &Resource<'_>, model: &mut Model) {
         }
         "AWS::ApiGateway::Method" => {
             let method = prop("HttpMethod").and_then(|n| n.as_str().map(str::to_string));
-            if method.as_deref() != Some("OPTIONS") {
+            if !method.is_some_and(|m| m.trim().eq_ignore_ascii_case("OPTIONS")) {
                 out.property(
                     Switch::MethodAuthorization,
-                    prop("AuthorizationType"),
+                    authorization_type(resource),
                     Unprotected,
                     method_auth,
                 );
@@ -270,10 +271,14 @@ pub(crate) fn collect(resource: &Resource<'_>, model: &mut Model) {
         }
         "AWS::ApiGatewayV2::Route" => {
             let key = prop("RouteKey").and_then(|n| n.as_str().map(str::to_string));
-            if !key.as_deref().is_some_and(|k| k.starts_with("OPTIONS ")) {
+            let options = key.is_some_and(|k| {
+                k.split_once(' ')
+                    .is_some_and(|(method, _)| method.eq_ignore_ascii_case("OPTIONS"))
+            });
+            if !options {
                 out.property(
                     Switch::MethodAuthorization,
-                    prop("AuthorizationType"),
+                    authorization_type(resource),
                     Unprotected,
                     method_auth,
                 );
@@ -360,6 +365,14 @@ fn auth_type(v: &Value) -> SwitchState {
         Some("AWS_IAM") => SwitchState::Protected,
         _ => SwitchState::Unknown,
     }
+}
+
+/// `AuthorizationType`, where null counts as absent: CloudFormation then applies its
+/// default, `NONE`.
+fn authorization_type<'a>(resource: &Resource<'a>) -> Option<Node<'a>> {
+    resource
+        .property("AuthorizationType")
+        .filter(|n| !n.value().is_null())
 }
 
 fn method_auth(v: &Value) -> SwitchState {

@@ -319,6 +319,17 @@ pub(crate) fn is_account_id(value: &str) -> bool {
     value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A condition key with the global `aws:` prefix in lower case (`AWS:SourceArn` →
+/// `aws:SourceArn`): IAM reads keys case-insensitively, and Lambda writes `AWS:`.
+pub(crate) fn condition_key(key: &str) -> String {
+    match key.split_once(':') {
+        Some((prefix, rest)) if prefix.eq_ignore_ascii_case("aws") && prefix != "aws" => {
+            format!("aws:{rest}")
+        }
+        _ => key.to_string(),
+    }
+}
+
 fn read_conditions(value: &Value, pointer: &str, at: At<'_>) -> Vec<Condition> {
     let mut out = Vec::new();
     match value {
@@ -340,7 +351,7 @@ fn read_conditions(value: &Value, pointer: &str, at: At<'_>) -> Vec<Condition> {
                             values.sort_by(|a, b| a.value.cmp(&b.value).then(a.when.cmp(&b.when)));
                             out.push(Condition {
                                 operator: operator.clone(),
-                                key: key.clone(),
+                                key: condition_key(key),
                                 values,
                                 pointer: at.pick(key_pointer),
                             });
@@ -744,8 +755,8 @@ fn lambda_permission(resource: &Resource<'_>, props_ptr: &str, model: &mut Model
     }
     let mut conditions = Vec::new();
     for (prop, operator, key) in [
-        ("SourceArn", "ArnLike", "AWS:SourceArn"),
-        ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
+        ("SourceArn", "ArnLike", "aws:SourceArn"),
+        ("SourceAccount", "StringEquals", "aws:SourceAccount"),
         (
             "EventSourceToken",
             "StringEquals",

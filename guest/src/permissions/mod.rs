@@ -27,7 +27,10 @@
 //!   managed policy or an ARN, the managed policies SAM attaches by itself, SSO
 //!   `ManagedPolicies`), [`Boundary`] permissions boundaries and [`Membership`]s of
 //!   users in groups;
-//! - [`NetworkRule`]s: security group ingress and egress, inline or standalone;
+//! - [`NetworkRule`]s: security group ingress and egress, inline or standalone (a range
+//!   given as a `Ref` to a parameter with a `Default`, or as an `Fn::FindInMap` with
+//!   literal keys, is also read as it is if deployed with defaults: see
+//!   [`NetworkRule::is_open_to_world`] and [`with_defaults`]);
 //! - [`Exposure`] switches: S3 public access block and ACL, Lambda Function URL auth,
 //!   API authorizers, `PubliclyAccessible`, and encryption at rest;
 //! - [`SsoEntry`]s: IAM Identity Center permission sets, assignments and access
@@ -57,6 +60,7 @@
 //! assert_eq!(read.pointer, "/Resources/Fn/Properties/Policies/0/S3ReadPolicy");
 //! ```
 
+mod defaults;
 mod exposure;
 mod iam;
 mod network;
@@ -69,8 +73,9 @@ use serde_json::Value;
 
 use crate::template::Template;
 
+pub use defaults::{Defaulted, find_in_map, parameter_default, with_defaults};
 pub use exposure::{Exposure, Switch, SwitchState};
-pub use network::{Direction, NetworkRule, Peer};
+pub use network::{Direction, NetworkRule, Peer, ResolvedCidr, is_world_cidr};
 pub use render::{canonical_json, is_no_value, render, wildcard_match};
 pub use sam::{managed_policy_arn, policy_template, policy_template_names};
 pub use sso::{SsoEntry, SsoKind};
@@ -129,9 +134,17 @@ impl Targets {
         self.values.iter().map(|e| e.value.as_str())
     }
 
-    /// Whether a value is exactly `*` (for principals: `AWS:*`, anyone). With `not`,
-    /// this means the field excludes everything.
+    /// Whether a value is `*`; for principals, whether one is anyone: `AWS:*`, or an
+    /// AWS principal ARN with a `*` in its account (`AWS:arn:aws:iam::*:root`, any
+    /// account). With `not`, this means the field excludes everything.
     pub fn has_star(&self) -> bool {
+        self.strings()
+            .any(|v| v == "*" || v == "AWS:*" || is_any_account_principal(v))
+    }
+
+    /// Whether a value is exactly `*` (or `AWS:*`): the field matches every value of
+    /// its dimension, services and anonymous callers included.
+    pub(crate) fn has_literal_star(&self) -> bool {
         self.strings().any(|v| v == "*" || v == "AWS:*")
     }
 
@@ -142,9 +155,11 @@ impl Targets {
 
     /// Whether the field matches everything: a positive `*`, or any negated field
     /// (`NotAction: [x]` matches all but x, which counts as "almost everything").
+    /// A `NotPrincipal` of any account (`arn:aws:iam::*:root`) still leaves services and
+    /// anonymous callers, so only a literal `*` makes a negated field bounded.
     pub fn is_unbounded(&self) -> bool {
         if self.not {
-            !self.has_star()
+            !self.has_literal_star()
         } else {
             self.has_star()
         }
@@ -172,6 +187,37 @@ pub fn has_wildcard(value: &str) -> bool {
     false
 }
 
+/// Whether a principal element is an AWS principal ARN with a `*` in its account
+/// (`AWS:arn:aws:iam::*:root`, `AWS:arn:${AWS::Partition}:iam::*:role/x`): one in any
+/// account, so anyone who has an AWS account.
+pub fn is_any_account_principal(principal: &str) -> bool {
+    let Some(arn) = principal.strip_prefix("AWS:") else {
+        return false;
+    };
+    let fields = split_outside_placeholders(arn, ':');
+    fields.len() >= 6 && fields[0] == "arn" && has_wildcard(&fields[4].replace('?', ""))
+}
+
+/// Splits on `sep` outside `${...}` placeholders (`arn:${AWS::Partition}:iam::...`).
+fn split_outside_placeholders(value: &str, sep: char) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start, mut prev) = (0usize, 0usize, '\0');
+    for (i, c) in value.char_indices() {
+        match c {
+            '{' if prev == '$' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            c if c == sep && depth == 0 => {
+                out.push(&value[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    out.push(&value[start..]);
+    out
+}
+
 /// The effect of a statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Effect {
@@ -191,7 +237,9 @@ pub enum PolicyKind {
     Identity,
     /// Who may assume a role.
     Trust,
-    /// Who may use a resource (bucket, queue, key, function, ...).
+    /// Who may use a resource (bucket, queue, key, function, ...). VPC endpoint
+    /// policies are read as resource policies too: [`Statement::is_endpoint_policy`]
+    /// tells them apart.
     Resource,
 }
 
@@ -232,7 +280,10 @@ pub enum Origin {
 pub struct Condition {
     /// The operator, e.g. `StringEquals`, `ArnLike`, `Bool`.
     pub operator: String,
-    /// The condition key, e.g. `aws:SourceArn`.
+    /// The condition key, e.g. `aws:SourceArn`. Keys are case-insensitive in IAM; the
+    /// global `aws:` prefix is always written in lower case (`AWS:SourceArn`, as a
+    /// Lambda permission or a template may spell it, reads `aws:SourceArn`), the rest
+    /// as written.
     pub key: String,
     /// The values, sorted.
     pub values: Vec<Element>,
@@ -325,9 +376,19 @@ impl Statement {
     }
 
     /// Whether an `Allow` statement is open to anyone (`Principal: *`, `{"AWS": "*"}`,
-    /// or `NotPrincipal`). Conditions may still narrow it: see [`Statement::conditions`].
+    /// any account as in `arn:aws:iam::*:root`, or `NotPrincipal`). Conditions may still
+    /// narrow it: see [`Statement::conditions`]. On a VPC endpoint policy this is the
+    /// norm, not public access: see [`Statement::is_endpoint_policy`].
     pub fn allows_any_principal(&self) -> bool {
         self.effect != Effect::Deny && self.principals.is_unbounded()
+    }
+
+    /// Whether the statement is part of a VPC endpoint policy (the `PolicyDocument` of
+    /// an `AWS::EC2::VPCEndpoint`). Such a policy only limits what may pass through the
+    /// endpoint and grants nothing by itself: a `*` principal there is normal and
+    /// exposes nothing to the internet.
+    pub fn is_endpoint_policy(&self) -> bool {
+        self.kind == PolicyKind::Resource && self.owner_type == ENDPOINT_TYPE
     }
 }
 
@@ -461,6 +522,9 @@ impl Model {
         &self.sso
     }
 }
+
+/// The resource type whose `PolicyDocument` is a VPC endpoint policy.
+pub(crate) const ENDPOINT_TYPE: &str = "AWS::EC2::VPCEndpoint";
 
 /// The symbolic name of a resource (`${Id}`), as a `Ref` to it renders.
 pub(crate) fn sym(id: &str) -> String {

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::template::Resource;
 
+use super::defaults::literal_string;
 use super::render::{child, is_no_value, items, render};
 use super::{Branch, Model};
 
@@ -66,8 +67,16 @@ pub struct NetworkRule {
     /// `ToPort` (or ICMP code), rendered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_port: Option<String>,
-    /// The other side.
+    /// The other side, as written (intrinsics rendered).
     pub peer: Peer,
+    /// JSON pointer of the peer's value (`CidrIp`, `CidrIpv6`, `SourceSecurityGroupId`,
+    /// ...); the rule's own pointer when it names no peer.
+    pub peer_pointer: String,
+    /// For a [`Peer::CidrIp`] written as an intrinsic: the range it takes if deployed
+    /// with defaults (a `Ref` to a parameter with a `Default`, an `Fn::FindInMap` with
+    /// literal keys; see [`with_defaults`](super::with_defaults)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_cidr: Option<ResolvedCidr>,
     /// JSON pointer of the rule.
     pub pointer: String,
     /// The `Fn::If` branches under which the rule exists.
@@ -75,10 +84,54 @@ pub struct NetworkRule {
     pub when: Vec<Branch>,
 }
 
+/// The range a CIDR peer written as an intrinsic takes if deployed with defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResolvedCidr {
+    /// The range, e.g. `0.0.0.0/0`.
+    pub cidr: String,
+    /// The parameter whose `Default` it is (`None`: found in `Mappings`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+/// Whether a CIDR covers every address: its prefix length is 0 (`0.0.0.0/0`, `::/0`,
+/// `0000::/0`, `0:0:0:0:0:0:0:0/0`, ...), whatever the address part.
+pub fn is_world_cidr(cidr: &str) -> bool {
+    cidr.trim()
+        .rsplit_once('/')
+        .is_some_and(|(_, len)| len.parse::<u8>() == Ok(0))
+}
+
 impl NetworkRule {
-    /// Whether the peer is the whole internet (`0.0.0.0/0` or `::/0`).
+    /// The peer's range if deployed with defaults: what an intrinsic in `CidrIp` /
+    /// `CidrIpv6` resolves to ([`NetworkRule::resolved_cidr`]), else the range as
+    /// written (intrinsics rendered, e.g. `${AllowedCidr}`). `None` for other peers.
+    pub fn cidr(&self) -> Option<&str> {
+        match (&self.peer, &self.resolved_cidr) {
+            (_, Some(resolved)) => Some(&resolved.cidr),
+            (Peer::CidrIp { ip }, None) => Some(ip.trim()),
+            _ => None,
+        }
+    }
+
+    /// The peer's range when it is the whole internet (see [`is_world_cidr`]), if
+    /// deployed with defaults. A range built with `Fn::Sub` or `Fn::Join` whose prefix
+    /// length is a literal 0 (`${Base}/0`) counts too.
+    pub fn world_cidr(&self) -> Option<&str> {
+        self.cidr().filter(|c| is_world_cidr(c))
+    }
+
+    /// Whether the peer is the whole internet if deployed with defaults: a range with
+    /// prefix length 0 (`0.0.0.0/0`, `::/0`, `0000::/0`, ...), written as a literal, or
+    /// as a `Ref` to a parameter whose `Default` is one, or as an `Fn::FindInMap` with
+    /// literal keys that finds one.
     pub fn is_open_to_world(&self) -> bool {
-        matches!(&self.peer, Peer::CidrIp { ip } if ip == "0.0.0.0/0" || ip == "::/0")
+        self.world_cidr().is_some()
+    }
+
+    /// The parameter whose `Default` gives the peer's range, when it comes from one.
+    pub fn cidr_parameter(&self) -> Option<&str> {
+        self.resolved_cidr.as_ref()?.parameter.as_deref()
     }
 
     /// Whether the rule covers every protocol (`-1`).
@@ -163,10 +216,26 @@ fn read_rule(
     let map = rule.as_object()?;
     let get = |k: &str| map.get(k).filter(|v| !is_no_value(v));
     let port = |k: &str| get(k).map(render);
-    let first = |keys: &[&str]| keys.iter().find_map(|k| get(k).map(render));
-    let peer = if let Some(ip) = first(&["CidrIp", "CidrIpv6"]) {
+    let mut peer_pointer = pointer.clone();
+    let mut first = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            get(k).map(|v| {
+                peer_pointer = child(&pointer, k);
+                (render(v), v)
+            })
+        })
+    };
+    let mut resolved_cidr = None;
+    let peer = if let Some((ip, value)) = first(&["CidrIp", "CidrIpv6"]) {
+        if !value.is_string() {
+            resolved_cidr =
+                literal_string(&owner.template(), value).map(|(cidr, parameter)| ResolvedCidr {
+                    cidr: cidr.trim().to_string(),
+                    parameter: parameter.map(str::to_string),
+                });
+        }
         Peer::CidrIp { ip }
-    } else if let Some(id) = first(&[
+    } else if let Some((id, _)) = first(&[
         "SourceSecurityGroupId",
         "DestinationSecurityGroupId",
         "SourceSecurityGroupName",
@@ -174,7 +243,7 @@ fn read_rule(
         Peer::SecurityGroup {
             security_group_id: id,
         }
-    } else if let Some(id) = first(&["SourcePrefixListId", "DestinationPrefixListId"]) {
+    } else if let Some((id, _)) = first(&["SourcePrefixListId", "DestinationPrefixListId"]) {
         Peer::PrefixList { prefix_list_id: id }
     } else {
         Peer::Unknown
@@ -188,6 +257,8 @@ fn read_rule(
         from_port: port("FromPort"),
         to_port: port("ToPort"),
         peer,
+        peer_pointer,
+        resolved_cidr,
         pointer,
         when,
     })

@@ -282,8 +282,8 @@ fn resource_policies_of_all_shapes() {
     assert_eq!(
         conds,
         [
-            ("ArnLike", "AWS:SourceArn", "${B.Arn}"),
-            ("StringEquals", "AWS:SourceAccount", "${AWS::AccountId}")
+            ("ArnLike", "aws:SourceArn", "${B.Arn}"),
+            ("StringEquals", "aws:SourceAccount", "${AWS::AccountId}")
         ]
     );
 }
@@ -486,4 +486,271 @@ fn documents_built_as_json_text() {
     assert_eq!(strings(&l.resources), ["${G.Arn}"]);
     assert_eq!(strings(&l.principals), ["Service:events.amazonaws.com"]);
     assert_eq!(m.statements_of("A").count(), 0);
+}
+
+fn with_sections(sections: Value) -> Model {
+    Model::from_template(&sections)
+}
+
+/// Issue 1 (and 6): any CIDR with prefix length 0 is the world, and so is a range given
+/// as `Fn::FindInMap` with literal keys or as a `Ref` to a parameter whose `Default` is
+/// one, if deployed with defaults.
+#[test]
+fn world_cidrs_in_any_spelling_mapping_or_parameter_default() {
+    for world in [
+        "0.0.0.0/0",
+        "::/0",
+        "0000::/0",
+        "0:0:0:0:0:0:0:0/0",
+        "0000:0000:0000:0000:0000:0000:0000:0000/0",
+        " 0.0.0.0/0 ",
+        "10.0.0.0/0",
+    ] {
+        assert!(is_world_cidr(world), "{world}");
+    }
+    for not_world in [
+        "10.0.0.0/8",
+        "2001:db8::/32",
+        "::/128",
+        "0.0.0.0",
+        "::/01x",
+        "",
+    ] {
+        assert!(!is_world_cidr(not_world), "{not_world}");
+    }
+    let m = with_sections(json!({
+        "Parameters": {
+            "Open": {"Type": "String", "Default": "0.0.0.0/0"},
+            "Office": {"Type": "String", "Default": "10.1.0.0/16"},
+            "NoDefault": {"Type": "String"}},
+        "Mappings": {"Net": {"Any": {"V4": "0.0.0.0/0", "V6": "0000::/0"}, "Lan": {"V4": "10.0.0.0/8"}}},
+        "Resources": {
+            "SG": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv6": "0000::/0"},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Fn::FindInMap": ["Net", "Any", "V4"]}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv6": {"Fn::FindInMap": ["Net", "Any", "V6"]}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Fn::FindInMap": ["Net", "Lan", "V4"]}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Fn::FindInMap": ["Net", {"Ref": "Env"}, "V4"]}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Ref": "Open"}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Ref": "Office"}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Ref": "NoDefault"}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Fn::Sub": "${Base}/0"}},
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "SourceSecurityGroupId": "sg-1"}]}},
+            "In": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+                "GroupId": "sg-2", "IpProtocol": "-1", "CidrIp": {"Ref": "Open"}}}
+        }
+    }));
+    let rules = m.network_rules();
+    let world: Vec<Option<&str>> = rules.iter().map(NetworkRule::world_cidr).collect();
+    assert_eq!(
+        world,
+        [
+            Some("0000::/0"),
+            Some("0.0.0.0/0"),
+            Some("0000::/0"),
+            None,
+            None,
+            Some("0.0.0.0/0"),
+            None,
+            None,
+            Some("${Base}/0"),
+            None,
+            Some("0.0.0.0/0"),
+        ]
+    );
+    assert!(rules[0].is_open_to_world());
+    assert!(!rules[3].is_open_to_world());
+    // The peer as written stays symbolic (the diff compares what is written); the
+    // resolved range and its parameter are beside it.
+    assert_eq!(
+        rules[5].peer,
+        Peer::CidrIp {
+            ip: "${Open}".into()
+        }
+    );
+    assert_eq!(rules[5].cidr_parameter(), Some("Open"));
+    assert_eq!(rules[1].cidr_parameter(), None);
+    assert_eq!(rules[6].cidr(), Some("10.1.0.0/16"));
+    assert_eq!(rules[7].cidr(), Some("${NoDefault}"));
+    // Where the peer is written, for findings.
+    assert_eq!(
+        rules[0].peer_pointer,
+        "/Resources/SG/Properties/SecurityGroupIngress/0/CidrIpv6"
+    );
+    assert_eq!(
+        rules[9].peer_pointer,
+        "/Resources/SG/Properties/SecurityGroupIngress/9/SourceSecurityGroupId"
+    );
+    assert_eq!(rules[10].peer_pointer, "/Resources/In/Properties/CidrIp");
+}
+
+/// Issue 6: the value if deployed with defaults, and `Fn::FindInMap` with literal keys.
+#[test]
+fn values_if_deployed_with_defaults() {
+    let root = json!({
+        "Parameters": {
+            "Acl": {"Type": "String", "Default": "PublicRead"},
+            "Flag": {"Type": "String", "Default": false},
+            "Bare": {"Type": "String"}},
+        "Mappings": {"M": {"a": {"b": "found"}}},
+        "Resources": {"B": {"Type": "AWS::S3::Bucket"}}
+    });
+    let t = crate::Template::new(&root);
+    let literal = json!("Private");
+    let d = with_defaults(&t, &literal).unwrap();
+    assert_eq!((d.value, d.parameter), (&literal, None));
+    assert!(!d.is_default());
+    let by_ref = json!({"Ref": "Acl"});
+    let d = with_defaults(&t, &by_ref).unwrap();
+    assert_eq!(d.as_text().as_deref(), Some("PublicRead"));
+    assert_eq!(d.parameter, Some("Acl"));
+    let flag = json!({"Ref": "Flag"});
+    assert_eq!(
+        with_defaults(&t, &flag).unwrap().as_text().as_deref(),
+        Some("false")
+    );
+    for unknown in [
+        json!({"Ref": "Bare"}),
+        json!({"Ref": "AWS::Region"}),
+        json!({"Ref": "B"}),
+        json!({"Fn::Sub": "x"}),
+        json!({"Ref": "Acl", "Extra": 1}),
+    ] {
+        assert!(with_defaults(&t, &unknown).is_none(), "{unknown}");
+    }
+    assert_eq!(parameter_default(&t, "Acl"), Some(&json!("PublicRead")));
+    assert_eq!(parameter_default(&t, "Bare"), None);
+    let found = json!({"Fn::FindInMap": ["M", "a", "b"]});
+    assert_eq!(find_in_map(&t, &found), Some(&json!("found")));
+    let missing = json!({"Fn::FindInMap": ["M", "a", "c", {"DefaultValue": "dflt"}]});
+    assert_eq!(find_in_map(&t, &missing), Some(&json!("dflt")));
+    for unknown in [
+        json!({"Fn::FindInMap": ["M", {"Ref": "K"}, "b"]}),
+        json!({"Fn::FindInMap": ["M", {"Ref": "K"}, "b", {"DefaultValue": "dflt"}]}),
+        json!({"Fn::FindInMap": ["M", "a"]}),
+        json!({"Fn::FindInMap": ["M", "x", "b"]}),
+        json!("M"),
+    ] {
+        assert!(find_in_map(&t, &unknown).is_none(), "{unknown}");
+    }
+}
+
+/// Issue 2: a `*` in the account of an AWS principal ARN is any account, so anyone.
+#[test]
+fn any_account_principal_is_a_star() {
+    let m = model(json!({
+        "BP": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "b", "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/x"}}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/*"}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::*:root"}, "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::*:root"}, "Action": "s3:GetObject", "Resource": "*"}]}}}
+    }));
+    let any: Vec<bool> = m
+        .statements()
+        .map(Statement::allows_any_principal)
+        .collect();
+    assert_eq!(any, [true, true, false, false, false, true, false]);
+    let s: Vec<_> = m.statements().collect();
+    assert!(s[0].principals.has_star());
+    assert!(s[1].principals.has_star());
+    assert!(!s[3].principals.has_star());
+    assert!(!s[4].principals.has_star());
+    assert!(is_any_account_principal("AWS:arn:aws-cn:iam::*:user/x"));
+    assert!(!is_any_account_principal("Service:*"));
+    assert!(!is_any_account_principal("AWS:arn:aws:iam::123456789012:*"));
+    // A negated any-account principal still leaves services and anonymous callers.
+    assert!(s[5].principals.is_unbounded());
+}
+
+/// Issue 3: the `aws:` prefix of condition keys reads in lower case everywhere, Lambda
+/// permissions and IAM documents alike; other keys are as written.
+#[test]
+fn condition_keys_have_a_lower_case_aws_prefix() {
+    let m = model(json!({
+        "Perm": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f",
+            "Action": "lambda:InvokeFunction", "Principal": "sns.amazonaws.com",
+            "SourceArn": "arn:aws:sns:us-east-1:123456789012:t", "SourceAccount": "123456789012",
+            "PrincipalOrgID": "o-1"}},
+        "QP": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["q"], "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*",
+             "Condition": {"ArnEquals": {"AWS:SourceArn": "arn:x", "Aws:SourceAccount": "1"},
+                           "StringEquals": {"aws:PrincipalOrgID": "o-1", "kms:CallerAccount": "1", "awsx:Key": "v"}}}]}}}
+    }));
+    let keys = |owner: &str| -> Vec<String> {
+        m.statements_of(owner)
+            .flat_map(|s| s.conditions.iter().map(|c| c.key.clone()))
+            .collect()
+    };
+    assert_eq!(
+        keys("Perm"),
+        ["aws:SourceArn", "aws:PrincipalOrgID", "aws:SourceAccount"]
+    );
+    assert_eq!(
+        keys("QP"),
+        [
+            "aws:SourceAccount",
+            "aws:SourceArn",
+            "aws:PrincipalOrgID",
+            "awsx:Key",
+            "kms:CallerAccount"
+        ]
+    );
+}
+
+/// Issue 4: VPC endpoint policies are resource policies with a marker.
+#[test]
+fn endpoint_policies_are_marked() {
+    let m = model(json!({
+        "E": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {"VpcId": "v", "ServiceName": "s3",
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}}},
+        "BP": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "b", "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}}}
+    }));
+    let e = m.statements_of("E").next().unwrap();
+    assert_eq!(e.kind, PolicyKind::Resource);
+    assert!(e.is_endpoint_policy());
+    assert!(e.allows_any_principal());
+    let bp = m.statements_of("BP").next().unwrap();
+    assert!(!bp.is_endpoint_policy());
+    let public: Vec<&str> = m
+        .statements()
+        .filter(|s| s.allows_any_principal() && !s.is_endpoint_policy())
+        .map(|s| s.owner.as_str())
+        .collect();
+    assert_eq!(public, ["BP"]);
+}
+
+/// Issue 5: `OPTIONS` in any letter case is left out; a null or absent
+/// `AuthorizationType` is CloudFormation's default `NONE`.
+#[test]
+fn method_authorization_defaults_and_options() {
+    let m = model(json!({
+        "Absent": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET"}},
+        "Null": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET", "AuthorizationType": null}},
+        "None": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET", "AuthorizationType": "none"}},
+        "Iam": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET", "AuthorizationType": "AWS_IAM"}},
+        "Param": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "GET", "AuthorizationType": {"Ref": "A"}}},
+        "Options": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "options"}},
+        "OPTIONS": {"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "OPTIONS"}},
+        "Route": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"RouteKey": "GET /x", "AuthorizationType": null}},
+        "Cors": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"RouteKey": "options /x"}}
+    }));
+    let state = |r: &str| {
+        m.exposure()
+            .iter()
+            .find(|e| e.resource == r && e.switch == Switch::MethodAuthorization)
+            .map(|e| (e.state, e.value.as_str()))
+    };
+    assert_eq!(state("Absent"), Some((SwitchState::Unprotected, "absent")));
+    assert_eq!(state("Null"), Some((SwitchState::Unprotected, "absent")));
+    assert_eq!(state("None"), Some((SwitchState::Unprotected, "none")));
+    assert_eq!(state("Iam"), Some((SwitchState::Protected, "AWS_IAM")));
+    assert_eq!(state("Param"), Some((SwitchState::Unknown, "${A}")));
+    assert_eq!(state("Options"), None);
+    assert_eq!(state("OPTIONS"), None);
+    assert_eq!(state("Route"), Some((SwitchState::Unprotected, "absent")));
+    assert_eq!(state("Cors"), None);
 }
