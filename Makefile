@@ -12,7 +12,7 @@ PREFLIGHT := target/release/preflight
 VENV := target/venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: build demo test test-deps toolchain bench clean-cache
+.PHONY: build demo test test-deps tools toolchain bench clean-cache
 
 toolchain:
 	rustup target add wasm32-wasip2
@@ -33,5 +33,12 @@ $(VENV)/.installed:
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
 	touch $@
 
-test: build test-deps
+# Native cfn-guard 3.2.1, the reference the Guard parity tests and bench/guard.sh compare
+# against (tests that need it fail when it is missing). Installed once.
+CFN_GUARD := target/tools/bin/cfn-guard
+tools: $(CFN_GUARD)
+$(CFN_GUARD):
+	$(CARGO) install cfn-guard --version 3.2.1 --locked --root target/tools
+
+test: build test-deps tools
 	CI=true INSTA_UPDATE=no $(CARGO) test --release --workspace --all-features

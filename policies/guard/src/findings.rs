@@ -75,21 +75,26 @@ impl FileOutcome<'_> {
         let mut statuses = Vec::new();
         for name in order {
             let has = |list: &[String]| list.iter().any(|n| n == name);
-            // A name used by two rules takes the worse status, as the file's does.
-            let status = if has(&failed) {
-                Status::Fail
-            } else if has(&passed) {
-                Status::Pass
-            } else if has(&skipped) {
-                Status::Skip
+            // A name used by two rules takes the worse status, as the file's does, or
+            // each of its statuses when asked; a name not evaluated is left out
+            // (cfn-guard reports every rule it evaluated).
+            let all = [
+                (has(&failed), Status::Fail),
+                (has(&passed), Status::Pass),
+                (has(&skipped), Status::Skip),
+            ];
+            let mut found = all.iter().filter(|(has, _)| *has).map(|(_, s)| *s);
+            let take: Vec<Status> = if settings.every_status {
+                found.collect()
             } else {
-                // Not evaluated (cfn-guard reports every rule it evaluated).
-                continue;
+                found.next().into_iter().collect()
             };
-            statuses.push(RuleStatus {
-                rule: rule_id(self.file, name),
-                status,
-            });
+            for status in take {
+                statuses.push(RuleStatus {
+                    rule: rule_id(self.file, name),
+                    status,
+                });
+            }
         }
 
         let mut findings = Vec::new();

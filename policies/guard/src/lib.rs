@@ -169,3 +169,47 @@ fn error(report: &mut Report, file: &str, what: &str, message: String) {
 
 #[cfg(target_arch = "wasm32")]
 preflight_policy::export_policy!(GuardPolicy);
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn statuses(every_status: bool) -> Vec<(String, Status)> {
+        // Two rules share a name: one passes, one fails.
+        let settings = Settings::from_json(&json!({
+            "rules": [{"name": "d.guard", "text":
+                "rule R { Resources exists }\nrule R { Nothing exists }\nrule S when Nothing exists { Resources exists }"}],
+            "every_status": every_status,
+        }))
+        .unwrap();
+        let report = evaluate(&settings, &json!({"Resources": {}})).unwrap();
+        report
+            .rules
+            .into_iter()
+            .map(|r| (r.rule, r.status))
+            .collect()
+    }
+
+    #[test]
+    fn a_shared_name_reports_the_worst_status_or_every_status() {
+        let worst = statuses(false);
+        assert_eq!(
+            worst,
+            vec![
+                ("d.guard/R".to_string(), Status::Fail),
+                ("d.guard/S".to_string(), Status::Skip)
+            ]
+        );
+        let every = statuses(true);
+        assert_eq!(
+            every,
+            vec![
+                ("d.guard/R".to_string(), Status::Fail),
+                ("d.guard/R".to_string(), Status::Pass),
+                ("d.guard/S".to_string(), Status::Skip)
+            ]
+        );
+    }
+}

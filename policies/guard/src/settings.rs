@@ -5,11 +5,14 @@
 //!   "rules": [{"name": "s3.guard", "text": "rule S3_VERSIONING { ... }"}],
 //!   "parameters": [{"ALLOWED_PORTS": [443]}],
 //!   "default_severity": "medium",
-//!   "severities": {"s3.guard/S3_VERSIONING": "high", "S3_LOGGING": "low", "iam.guard": "critical"}
+//!   "severities": {"s3.guard/S3_VERSIONING": "high", "S3_LOGGING": "low", "iam.guard": "critical"},
+//!   "every_status": false
 //! }
 //! ```
 //!
 //! `rules` is required (an empty list evaluates nothing); everything else is optional.
+//! `every_status` (for `preflight policy test`) reports each status a rule name had when
+//! several rules of a file share the name, instead of the worst one.
 //! The host reads the rule files and the `--input-parameters`-style parameter files; the
 //! guest never sees a file system.
 
@@ -19,7 +22,13 @@ use preflight_policy::Severity;
 use serde_json::Value;
 
 /// The keys [`Settings::from_json`] accepts.
-const KEYS: &[&str] = &["rules", "parameters", "default_severity", "severities"];
+const KEYS: &[&str] = &[
+    "rules",
+    "parameters",
+    "default_severity",
+    "severities",
+    "every_status",
+];
 
 /// One Guard rule file, read by the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +51,9 @@ pub struct Settings {
     pub default_severity: Severity,
     /// Severity by full rule id (`file/RULE`), bare rule name (`RULE`) or rule file name.
     pub severities: BTreeMap<String, Severity>,
+    /// Report every status of a rule name shared by several rules (one entry each),
+    /// not only the worst.
+    pub every_status: bool,
 }
 
 impl Settings {
@@ -84,11 +96,17 @@ impl Settings {
                 return Err("guard setting `severities` must be an object".to_string());
             }
         };
+        let every_status = match map.get("every_status") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err("guard setting `every_status` must be true or false".to_string()),
+        };
         Ok(Settings {
             rules,
             parameters,
             default_severity,
             severities,
+            every_status,
         })
     }
 
@@ -169,6 +187,7 @@ mod tests {
             json!({"rules": [], "default_severity": "severe"}),
             json!({"severities": {"A": 3}}),
             json!({"parameters": {}}),
+            json!({"rules": [], "every_status": "yes"}),
         ] {
             assert!(Settings::from_json(&bad).is_err(), "{bad}");
         }

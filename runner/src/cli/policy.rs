@@ -1,4 +1,4 @@
-//! `preflight policy list | inspect`
+//! `preflight policy list | inspect | test`
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -9,10 +9,12 @@ use serde::Serialize;
 
 use super::common::{CheckOptions, load_config, load_policies};
 use super::{Exit, Failure};
+use crate::engine::{CompileCache, PolicyHost, default_cache_dir};
+use crate::guard_test;
 use crate::policies::{ActivePolicy, BuiltinComponent};
 use crate::report::Format;
 
-/// Output formats of `policy list`.
+/// Output formats of `policy list` and `policy test`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
     /// A table.
@@ -41,6 +43,49 @@ pub enum PolicyCommand {
         /// A rule id (`TPL001`) or a policy id (`template`).
         id: String,
         /// Configuration file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Run Guard rule unit tests (`cfn-guard test`'s format) in the sandbox: a rules
+    /// file with its test file or directory (-r RULES -t TESTS), or every `X.guard`
+    /// with its `tests/X_tests.yaml` under a directory (-d DIR). Prints each case with
+    /// each rule's expected and actual status; exits 1 when an expectation is not met,
+    /// 2 when a file cannot be read or a case cannot be evaluated.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["rules", "dir"])))]
+    Test {
+        /// The Guard rules file.
+        #[arg(
+            short = 'r',
+            long = "rules",
+            visible_alias = "rules-file",
+            value_name = "FILE",
+            requires = "tests",
+            conflicts_with = "dir"
+        )]
+        rules: Option<PathBuf>,
+        /// The test file, or a directory of test files (.yaml, .yml, .json, .jsn).
+        #[arg(
+            short = 't',
+            long = "tests",
+            visible_alias = "test-data",
+            value_name = "FILE|DIR",
+            requires = "rules",
+            conflicts_with = "dir"
+        )]
+        tests: Option<PathBuf>,
+        /// A directory of rules files, each tested with the files in the `tests`
+        /// directory next to it that begin with its name.
+        #[arg(
+            short = 'd',
+            long = "dir",
+            visible_alias = "directory",
+            value_name = "DIR"
+        )]
+        dir: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+        /// Configuration file (for the sandbox limits).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -172,7 +217,70 @@ pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Fa
                 "no policy or rule named `{id}`; see `preflight policy list`"
             )))
         }
+        PolicyCommand::Test {
+            rules,
+            tests,
+            dir,
+            format,
+            config,
+        } => test(rules, tests, dir, format, config, builtins),
     }
+}
+
+/// `policy test`: plans the suites, loads the `guard` built-in once, runs the cases.
+fn test(
+    rules: Option<PathBuf>,
+    tests: Option<PathBuf>,
+    dir: Option<PathBuf>,
+    format: ListFormat,
+    config: Option<PathBuf>,
+    builtins: &[BuiltinComponent],
+) -> Result<Exit, Failure> {
+    let suites = match (rules, tests, dir) {
+        (Some(rules), Some(tests), None) => {
+            vec![guard_test::single(&rules, &tests).map_err(Failure::usage)?]
+        }
+        (None, None, Some(dir)) => guard_test::directory(&dir).map_err(Failure::usage)?,
+        _ => {
+            return Err(Failure::usage(
+                "give a rules file and its tests (-r RULES -t TESTS) or a directory (-d DIR)",
+            ));
+        }
+    };
+    let config = load_config(config.as_deref())?;
+    let guard = builtins
+        .iter()
+        .find(|b| b.name == "guard")
+        .ok_or_else(|| Failure::usage("this build has no `guard` policy"))?;
+    let cache = match config.sandbox.cache_dir.clone().or_else(default_cache_dir) {
+        Some(dir) => CompileCache::in_dir(dir),
+        None => CompileCache::disabled(),
+    };
+    let host = PolicyHost::new(cache).map_err(Failure::usage)?;
+    let policy = host
+        .load(
+            "guard",
+            guard.wasm,
+            guard.precompiled,
+            config.sandbox_limits(),
+        )
+        .map_err(|e| Failure::usage(format!("cannot load the guard policy: {e}")))?;
+    let run = guard_test::run(&suites, &policy);
+    let mut out = anstream::stdout().lock();
+    let written = match format {
+        ListFormat::Json => serde_json::to_writer_pretty(&mut out, &run)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out)),
+        ListFormat::Human => guard_test::write_human(&run, &mut out),
+    };
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+    Ok(match run.exit_code() {
+        0 => Exit::Pass,
+        1 => Exit::Findings,
+        _ => Exit::Usage,
+    })
 }
 
 fn options_with_rules(rules: Vec<PathBuf>) -> CheckOptions {
