@@ -1,7 +1,7 @@
-use preflight_policy::permissions::{PolicyKind, Statement};
+use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, model, subject};
+use crate::support::{Once, has_statements, is_full_admin, model, subject};
 
 declare_rule! {
     /// ## What it does
@@ -41,33 +41,17 @@ declare_rule! {
     }
 }
 
-/// Whether an identity statement allows `*` on `*` (what SEC001 reports).
-pub fn is_full_admin(s: &Statement) -> bool {
-    s.kind == PolicyKind::Identity
-        && is_allow(s)
-        && !s.actions.not
-        && !s.resources.not
-        && s.actions.strings().any(|a| a == "*")
-        && s.resources.strings().any(|r| r == "*")
-}
-
 impl Rule for IamFullAdminStatement {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Identity)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Identity))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
+        let mut once = Once::new(out);
         for s in model.statements().filter(|s| is_full_admin(s)) {
-            let Some(action) = s.actions.values.iter().find(|e| e.value == "*") else {
-                continue;
-            };
-            if seen.first(&action.pointer) {
-                out.add_at(
+            if let Some(action) = s.actions.values.iter().find(|e| e.value == "*") {
+                once.add(
                     &action.pointer,
                     format!(
                         "{} allows every action on every resource (`Action: *`, `Resource: *`): full administrator access",

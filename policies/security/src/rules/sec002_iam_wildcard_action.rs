@@ -1,8 +1,10 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use super::sec001_iam_full_admin_statement::is_full_admin;
-use crate::support::{Seen, is_allow, is_sam_generated, is_wildcard_action, model, subject};
+use crate::support::{
+    Once, Say, actions, allowed_values, has_statements, is_wildcard_action, model, subject,
+    written_identity_statements,
+};
 
 declare_rule! {
     /// ## What it does
@@ -45,40 +47,29 @@ declare_rule! {
 
 impl Rule for IamWildcardAction {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Identity)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Identity))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Identity) {
-            if !is_allow(s) || s.actions.not || is_full_admin(s) || is_sam_generated(s) {
+        let mut once = Once::new(out);
+        for (s, action) in allowed_values(written_identity_statements(&model), actions) {
+            if !is_wildcard_action(&action.value) {
                 continue;
             }
-            for action in &s.actions.values {
-                if !is_wildcard_action(&action.value) || !seen.first(&action.pointer) {
-                    continue;
-                }
-                if action.value == "*" {
-                    out.add_at(
-                        &action.pointer,
-                        format!("{} allows every action (`Action: *`)", subject(s)),
-                    );
-                } else {
-                    out.add_at(
-                        &action.pointer,
-                        format!(
-                            "{} allows `{}`: every action of the service",
-                            subject(s),
-                            action.value
-                        ),
-                    )
-                    .severity(Severity::Medium);
-                }
-            }
+            let say = if action.value == "*" {
+                Say::from(format!("{} allows every action (`Action: *`)", subject(s)))
+            } else {
+                Say::at(
+                    format!(
+                        "{} allows `{}`: every action of the service",
+                        subject(s),
+                        action.value
+                    ),
+                    Severity::Medium,
+                )
+            };
+            say.add_once(&mut once, &action.pointer);
         }
     }
 }

@@ -1,8 +1,9 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use super::sec001_iam_full_admin_statement::is_full_admin;
-use crate::support::{Seen, is_allow, is_sam_generated, model, subject};
+use crate::support::{
+    Once, allowed, has_statements, model, resources, subject, written_identity_statements,
+};
 
 declare_rule! {
     /// ## What it does
@@ -106,19 +107,13 @@ pub fn is_resourceless(action: &str) -> bool {
 
 impl Rule for IamWildcardResource {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Identity)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Identity))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Identity) {
-            if !is_allow(s) || s.resources.not || is_full_admin(s) || is_sam_generated(s) {
-                continue;
-            }
+        let mut once = Once::new(out);
+        for s in allowed(written_identity_statements(&model), resources) {
             let Some(star) = s.resources.values.iter().find(|e| e.value == "*") else {
                 continue;
             };
@@ -127,7 +122,7 @@ impl Rule for IamWildcardResource {
                 .strings()
                 .filter(|a| s.actions.not || !is_resourceless(a))
                 .collect();
-            if scoped.is_empty() || !seen.first(&star.pointer) {
+            if scoped.is_empty() {
                 continue;
             }
             let shown: Vec<String> = if s.actions.not {
@@ -140,7 +135,7 @@ impl Rule for IamWildcardResource {
             } else {
                 String::new()
             };
-            out.add_at(
+            once.add(
                 &star.pointer,
                 format!(
                     "{} allows {}{more} on every resource (`Resource: *`)",

@@ -1,8 +1,7 @@
 use preflight_policy::permissions::{PolicyKind, wildcard_match};
 use preflight_policy::prelude::*;
 
-use super::sec001_iam_full_admin_statement::is_full_admin;
-use crate::support::{Seen, is_allow, model, subject};
+use crate::support::{Once, actions, allowed, has_statements, is_full_admin, model, subject};
 
 declare_rule! {
     /// ## What it does
@@ -38,32 +37,23 @@ declare_rule! {
 
 impl Rule for IamPassRoleWildcard {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Identity)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Identity))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Identity) {
-            if !is_allow(s) || s.actions.not || s.resources.not || is_full_admin(s) {
+        let mut once = Once::new(out);
+        for s in allowed(model.statements_of_kind(PolicyKind::Identity), actions) {
+            if s.resources.not || is_full_admin(s) || !s.resources.strings().any(|r| r == "*") {
                 continue;
             }
-            if !s.resources.strings().any(|r| r == "*") {
-                continue;
-            }
-            let Some(action) = s
+            let pass_role = s
                 .actions
                 .values
                 .iter()
-                .find(|a| wildcard_match(&a.value, "iam:PassRole", true))
-            else {
-                continue;
-            };
-            if seen.first(&action.pointer) {
-                out.add_at(
+                .find(|a| wildcard_match(&a.value, "iam:PassRole", true));
+            if let Some(action) = pass_role {
+                once.add(
                     &action.pointer,
                     format!(
                         "{} allows `{}` on every role (`Resource: *`): it can pass any role, an administrator's included, to a service",

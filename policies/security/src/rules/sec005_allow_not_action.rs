@@ -1,7 +1,7 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, model, subject};
+use crate::support::{Once, Say, actions, allowed_with_not, has_statements, model, subject};
 
 declare_rule! {
     /// ## What it does
@@ -37,34 +37,25 @@ declare_rule! {
 
 impl Rule for AllowNotAction {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx).statements().next().is_some()
+        has_statements(cx, None)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements() {
-            if !is_allow(s) || !s.actions.not {
-                continue;
-            }
-            let Some(first) = s.actions.values.first() else {
-                continue;
-            };
-            if !seen.first(&first.pointer) {
-                continue;
-            }
+        let mut once = Once::new(out);
+        for (s, first) in allowed_with_not(&model, actions) {
             let except: Vec<String> = s.actions.strings().map(|a| format!("`{a}`")).collect();
-            let finding = out.add_at(
-                &first.pointer,
-                format!(
-                    "{} allows every action except {} (`Allow` with `NotAction`)",
-                    subject(s),
-                    except.join(", ")
-                ),
+            let message = format!(
+                "{} allows every action except {} (`Allow` with `NotAction`)",
+                subject(s),
+                except.join(", ")
             );
-            if s.kind == PolicyKind::Identity && s.resources.is_unbounded() {
-                finding.severity(Severity::High);
-            }
+            let say = if s.kind == PolicyKind::Identity && s.resources.is_unbounded() {
+                Say::at(message, Severity::High)
+            } else {
+                Say::from(message)
+            };
+            say.add_once(&mut once, &first.pointer);
         }
     }
 }

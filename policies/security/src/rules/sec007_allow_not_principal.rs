@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, model, subject};
+use crate::support::{Once, allowed_with_not, has_statements, model, principals, subject};
 
 declare_rule! {
     /// ## What it does
@@ -40,28 +40,20 @@ declare_rule! {
 
 impl Rule for AllowNotPrincipal {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx).statements().next().is_some()
+        has_statements(cx, None)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements() {
-            if !is_allow(s) || !s.principals.not {
-                continue;
-            }
-            let Some(first) = s.principals.values.first() else {
-                continue;
-            };
-            if seen.first(&first.pointer) {
-                out.add_at(
-                    &first.pointer,
-                    format!(
-                        "{} allows every principal except the `NotPrincipal` list, anonymous users included",
-                        subject(s)
-                    ),
-                );
-            }
+        let mut once = Once::new(out);
+        for (s, first) in allowed_with_not(&model, principals) {
+            once.add(
+                &first.pointer,
+                format!(
+                    "{} allows every principal except the `NotPrincipal` list, anonymous users included",
+                    subject(s)
+                ),
+            );
         }
     }
 }

@@ -1,7 +1,10 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, is_wildcard_principal, model, narrowing_keys, subject};
+use crate::support::{
+    Once, allowed_values, has_statements, is_wildcard_principal, model, narrowing_conditions,
+    principals, subject, unless_narrowed,
+};
 
 declare_rule! {
     /// ## What it does
@@ -38,46 +41,28 @@ declare_rule! {
 
 impl Rule for TrustAnyPrincipal {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Trust)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Trust))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Trust) {
-            if !is_allow(s) || s.principals.not {
+        let mut once = Once::new(out);
+        for (s, p) in allowed_values(model.statements_of_kind(PolicyKind::Trust), principals) {
+            if !is_wildcard_principal(&p.value) {
                 continue;
             }
-            for p in &s.principals.values {
-                if !is_wildcard_principal(&p.value) || !seen.first(&p.pointer) {
-                    continue;
-                }
-                let keys = narrowing_keys(s);
-                if keys.is_empty() {
-                    out.add_at(
-                        &p.pointer,
-                        format!(
-                            "{} lets any principal (`{}`) assume the role",
-                            subject(s),
-                            p.value
-                        ),
-                    );
-                } else {
-                    out.add_at(
-                        &p.pointer,
-                        format!(
-                            "{} lets any principal (`{}`) assume the role, narrowed only by conditions on {}",
-                            subject(s),
-                            p.value,
-                            keys.join(", ")
-                        ),
-                    )
-                    .severity(Severity::Medium);
-                }
-            }
+            let narrowing: Vec<String> = narrowing_conditions(s).into_iter().collect();
+            unless_narrowed(
+                format!(
+                    "{} lets any principal (`{}`) assume the role",
+                    subject(s),
+                    p.value
+                ),
+                &narrowing,
+                "narrowed only by",
+                Severity::Medium,
+            )
+            .add_once(&mut once, &p.pointer);
         }
     }
 }

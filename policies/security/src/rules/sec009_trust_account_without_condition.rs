@@ -1,7 +1,9 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, is_wildcard_principal, model, subject};
+use crate::support::{
+    Once, Say, allowed_values, has_statements, is_wildcard_principal, model, principals, subject,
+};
 
 declare_rule! {
     /// ## What it does
@@ -52,45 +54,34 @@ fn account(principal: &str) -> Option<bool> {
 
 impl Rule for TrustAccountWithoutCondition {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Trust)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Trust))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Trust) {
-            if !is_allow(s) || s.principals.not || !s.conditions.is_empty() {
+        let mut once = Once::new(out);
+        for (s, p) in allowed_values(model.statements_of_kind(PolicyKind::Trust), principals) {
+            if !s.conditions.is_empty() || is_wildcard_principal(&p.value) {
                 continue;
             }
-            for p in &s.principals.values {
-                if is_wildcard_principal(&p.value) {
-                    continue;
-                }
-                let Some(own) = account(&p.value) else {
-                    continue;
-                };
-                if !seen.first(&p.pointer) {
-                    continue;
-                }
-                let value = p.value.trim_start_matches("AWS:");
-                let value = value
-                    .split_once(":iam::")
-                    .and_then(|(_, rest)| rest.strip_suffix(":root"))
-                    .unwrap_or(value);
-                let finding = out.add_at(
-                    &p.pointer,
-                    format!(
-                        "{} trusts every identity of account `{value}` without a condition",
-                        subject(s)
-                    ),
-                );
-                if own {
-                    finding.severity(Severity::Low);
-                }
-            }
+            let Some(own) = account(&p.value) else {
+                continue;
+            };
+            let value = p.value.trim_start_matches("AWS:");
+            let value = value
+                .split_once(":iam::")
+                .and_then(|(_, rest)| rest.strip_suffix(":root"))
+                .unwrap_or(value);
+            let message = format!(
+                "{} trusts every identity of account `{value}` without a condition",
+                subject(s)
+            );
+            let say = if own {
+                Say::at(message, Severity::Low)
+            } else {
+                Say::from(message)
+            };
+            say.add_once(&mut once, &p.pointer);
         }
     }
 }

@@ -1,7 +1,9 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, is_wildcard_action, model, subject};
+use crate::support::{
+    Once, actions, allowed_values, has_statements, is_wildcard_action, model, subject,
+};
 
 declare_rule! {
     /// ## What it does
@@ -35,30 +37,22 @@ declare_rule! {
 
 impl Rule for TrustWildcardAction {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Trust)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Trust))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Trust) {
-            if !is_allow(s) || s.actions.not {
-                continue;
-            }
-            for a in &s.actions.values {
-                if is_wildcard_action(&a.value) && seen.first(&a.pointer) {
-                    out.add_at(
-                        &a.pointer,
-                        format!(
-                            "{} allows `{}` instead of `sts:AssumeRole`",
-                            subject(s),
-                            a.value
-                        ),
-                    );
-                }
+        let mut once = Once::new(out);
+        for (s, a) in allowed_values(model.statements_of_kind(PolicyKind::Trust), actions) {
+            if is_wildcard_action(&a.value) {
+                once.add(
+                    &a.pointer,
+                    format!(
+                        "{} allows `{}` instead of `sts:AssumeRole`",
+                        subject(s),
+                        a.value
+                    ),
+                );
             }
         }
     }

@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, model, owner_phrase};
+use crate::support::{has_managed_policies, report_managed_policies};
 
 declare_rule! {
     /// ## What it does
@@ -34,32 +34,19 @@ declare_rule! {
     }
 }
 
-/// The AWS managed policy an ARN names, if any (`AdministratorAccess`,
-/// `job-function/SystemAdministrator`), with any partition.
-pub fn aws_managed_name(arn: &str) -> Option<&str> {
-    let (_, rest) = arn.split_once(":iam::aws:policy/")?;
-    Some(rest)
-}
-
 impl Rule for AdministratorAccessPolicy {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        !model(cx).managed_policies().is_empty()
+        has_managed_policies(cx)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        let mut seen = Seen::default();
-        for p in model.managed_policies() {
-            if aws_managed_name(&p.arn) == Some("AdministratorAccess") && seen.first(&p.pointer) {
-                out.add_at(
-                    &p.pointer,
-                    format!(
-                        "{} gets the `AdministratorAccess` managed policy: every action on every resource",
-                        owner_phrase(&p.owner_type, &p.owner)
-                    ),
-                );
-            }
-        }
+        report_managed_policies(cx, out, |name, who| {
+            (name == "AdministratorAccess").then(|| {
+                format!(
+                    "{who} gets the `AdministratorAccess` managed policy: every action on every resource"
+                )
+            })
+        });
     }
 }
 

@@ -1,7 +1,6 @@
 use preflight_policy::prelude::*;
 
-use super::sec011_administrator_access_policy::aws_managed_name;
-use crate::support::{Seen, model, owner_phrase};
+use crate::support::{has_managed_policies, report_managed_policies};
 
 declare_rule! {
     /// ## What it does
@@ -47,26 +46,15 @@ const ELEVATED: &[&str] = &[
 
 impl Rule for ElevatedManagedPolicy {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        !model(cx).managed_policies().is_empty()
+        has_managed_policies(cx)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        let mut seen = Seen::default();
-        for p in model.managed_policies() {
-            let Some(name) = aws_managed_name(&p.arn) else {
-                continue;
-            };
-            if ELEVATED.contains(&name) && seen.first(&p.pointer) {
-                out.add_at(
-                    &p.pointer,
-                    format!(
-                        "{} gets the elevated managed policy `{name}`",
-                        owner_phrase(&p.owner_type, &p.owner)
-                    ),
-                );
-            }
-        }
+        report_managed_policies(cx, out, |name, who| {
+            ELEVATED
+                .contains(&name)
+                .then(|| format!("{who} gets the elevated managed policy `{name}`"))
+        });
     }
 }
 

@@ -1,8 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{
-    PortClass, describe_ports, group_phrase, model, port_class, ports, world_ingress,
-};
+use crate::support::{PortClass, reaches_port, report_world_ingress};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +8,10 @@ declare_rule! {
     /// `AWS::EC2::SecurityGroupIngress`) for a rule that lets the whole internet
     /// (`0.0.0.0/0`, `::/0`) reach port 22 (SSH). Rules open on every port are reported by
     /// SEC017 instead.
+    ///
+    /// The whole internet is any range with prefix length 0 (`0.0.0.0/0`, `::/0`,
+    /// `0000::/0`), written out, found in `Mappings` by an `Fn::FindInMap` with literal
+    /// keys, or the default of the parameter a `!Ref` names.
     ///
     /// ## Why is this bad?
     /// SSH open to the internet is scanned and brute-forced within minutes of being
@@ -40,26 +42,9 @@ declare_rule! {
 
 impl Rule for SshOpenToWorld {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        for (rule, peer) in world_ingress(&cx.template, &model) {
-            if port_class(rule) != PortClass::Sensitive {
-                continue;
-            }
-            let Some((from, to)) = ports(rule) else {
-                continue;
-            };
-            if from <= 22 && 22 <= to {
-                out.add_at(
-                    &peer.pointer,
-                    format!(
-                        "{} lets the whole internet (`{}`) reach {} (SSH)",
-                        group_phrase(rule),
-                        peer.cidr,
-                        describe_ports(rule)
-                    ),
-                );
-            }
-        }
+        report_world_ingress(cx, out, PortClass::Sensitive, |rule| {
+            reaches_port(rule, 22, "SSH")
+        });
     }
 }
 

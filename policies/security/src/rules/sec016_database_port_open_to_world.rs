@@ -1,9 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{
-    DATABASE_PORTS, PortClass, describe_ports, group_phrase, model, port_class, ports,
-    world_ingress,
-};
+use crate::support::{DATABASE_PORTS, PortClass, describe_ports, ports, report_world_ingress};
 
 declare_rule! {
     /// ## What it does
@@ -13,6 +10,10 @@ declare_rule! {
     /// DocumentDB 27017, Redis 6379, Memcached 11211, Elasticsearch/OpenSearch 9200,
     /// Cassandra 9042, Kafka 9092, NFS 2049, and a few more. Rules open on every port are
     /// reported by SEC017 instead.
+    ///
+    /// The whole internet is any range with prefix length 0 (`0.0.0.0/0`, `::/0`,
+    /// `0000::/0`), written out, found in `Mappings` by an `Fn::FindInMap` with literal
+    /// keys, or the default of the parameter a `!Ref` names.
     ///
     /// ## Why is this bad?
     /// Data stores reachable from the internet are found by scanners within hours; many
@@ -43,21 +44,15 @@ declare_rule! {
 
 impl Rule for DatabasePortOpenToWorld {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        for (rule, peer) in world_ingress(&cx.template, &model) {
-            if port_class(rule) != PortClass::Sensitive {
-                continue;
-            }
-            let Some((from, to)) = ports(rule) else {
-                continue;
-            };
+        report_world_ingress(cx, out, PortClass::Sensitive, |rule| {
+            let (from, to) = ports(rule)?;
             let hit: Vec<String> = DATABASE_PORTS
                 .iter()
                 .filter(|(p, _)| from <= *p && *p <= to)
                 .map(|(p, what)| format!("{p} {what}"))
                 .collect();
             if hit.is_empty() {
-                continue;
+                return None;
             }
             let shown = hit.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
             let more = if hit.len() > 3 {
@@ -65,16 +60,8 @@ impl Rule for DatabasePortOpenToWorld {
             } else {
                 String::new()
             };
-            out.add_at(
-                &peer.pointer,
-                format!(
-                    "{} lets the whole internet (`{}`) reach {} ({shown}{more})",
-                    group_phrase(rule),
-                    peer.cidr,
-                    describe_ports(rule)
-                ),
-            );
-        }
+            Some(format!("reach {} ({shown}{more})", describe_ports(rule)).into())
+        });
     }
 }
 

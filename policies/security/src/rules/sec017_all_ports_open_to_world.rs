@@ -1,12 +1,16 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{PortClass, describe_ports, group_phrase, model, port_class, world_ingress};
+use crate::support::{PortClass, describe_ports, report_world_ingress};
 
 declare_rule! {
     /// ## What it does
     /// Checks security group ingress rules for a rule that lets the whole internet
     /// (`0.0.0.0/0`, `::/0`) in on every protocol (`IpProtocol: -1`) or on every TCP or
     /// UDP port (`0-65535`, `FromPort: -1`).
+    ///
+    /// The whole internet is any range with prefix length 0 (`0.0.0.0/0`, `::/0`,
+    /// `0000::/0`), written out, found in `Mappings` by an `Fn::FindInMap` with literal
+    /// keys, or the default of the parameter a `!Ref` names.
     ///
     /// ## Why is this bad?
     /// Every service the instance runs, including the ones nobody meant to expose
@@ -33,20 +37,9 @@ declare_rule! {
 
 impl Rule for AllPortsOpenToWorld {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        for (rule, peer) in world_ingress(&cx.template, &model) {
-            if port_class(rule) == PortClass::All {
-                out.add_at(
-                    &peer.pointer,
-                    format!(
-                        "{} lets the whole internet (`{}`) in on {}",
-                        group_phrase(rule),
-                        peer.cidr,
-                        describe_ports(rule)
-                    ),
-                );
-            }
-        }
+        report_world_ingress(cx, out, PortClass::All, |rule| {
+            Some(format!("in on {}", describe_ports(rule)).into())
+        });
     }
 }
 

@@ -1,8 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{
-    PortClass, describe_ports, group_phrase, model, port_class, ports, world_ingress,
-};
+use crate::support::{PortClass, Say, describe_ports, ports, report_world_ingress};
 
 declare_rule! {
     /// ## What it does
@@ -11,6 +9,10 @@ declare_rule! {
     /// (SSH, RDP, databases and all ports are SEC014-SEC017), ICMP, or ports decided at
     /// deploy time. HTTP and HTTPS (80, 443) and ICMP are reported at info severity: a
     /// public load balancer or web server is meant to be reachable on them.
+    ///
+    /// The whole internet is any range with prefix length 0 (`0.0.0.0/0`, `::/0`,
+    /// `0000::/0`), written out, found in `Mappings` by an `Fn::FindInMap` with literal
+    /// keys, or the default of the parameter a `!Ref` names.
     ///
     /// ## Why is this bad?
     /// Anything reachable from the internet is scanned and attacked; each open port should
@@ -41,32 +43,21 @@ declare_rule! {
 
 impl Rule for PortOpenToWorld {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        for (rule, peer) in world_ingress(&cx.template, &model) {
-            if port_class(rule) != PortClass::Other {
-                continue;
-            }
-            let what = describe_ports(rule);
+        report_world_ingress(cx, out, PortClass::Other, |rule| {
             let web = matches!(ports(rule), Some((80, 80)) | Some((443, 443)));
             let icmp = matches!(rule.protocol.as_str(), "icmp" | "icmpv6");
-            let deploy_time = ports(rule).is_none() && !icmp;
-            let note = if deploy_time {
+            let note = if ports(rule).is_none() && !icmp {
                 " (protocol or ports decided at deploy time)"
             } else {
                 ""
             };
-            let finding = out.add_at(
-                &peer.pointer,
-                format!(
-                    "{} lets the whole internet (`{}`) reach {what}{note}",
-                    group_phrase(rule),
-                    peer.cidr
-                ),
-            );
-            if web || icmp {
-                finding.severity(Severity::Info);
-            }
-        }
+            let message = format!("reach {}{note}", describe_ports(rule));
+            Some(if web || icmp {
+                Say::at(message, Severity::Info)
+            } else {
+                message.into()
+            })
+        });
     }
 }
 

@@ -1,7 +1,7 @@
 use preflight_policy::permissions::Direction;
 use preflight_policy::prelude::*;
 
-use crate::support::{describe_ports, group_phrase, model, world_peer};
+use crate::support::{describe_ports, group_phrase, report_world_rules, world_range};
 
 declare_rule! {
     /// ## What it does
@@ -9,6 +9,10 @@ declare_rule! {
     /// `AWS::EC2::SecurityGroupEgress`) for a rule that lets traffic out to the whole
     /// internet (`0.0.0.0/0`, `::/0`). A group without egress rules also allows all
     /// outbound traffic; that AWS default is not reported, only rules the template writes.
+    ///
+    /// The whole internet is any range with prefix length 0 (`0.0.0.0/0`, `::/0`,
+    /// `0000::/0`), written out, found in `Mappings` by an `Fn::FindInMap` with literal
+    /// keys, or the default of the parameter a `!Ref` names.
     ///
     /// ## Why is this bad?
     /// Unrestricted egress lets compromised code download tools and send data anywhere.
@@ -37,23 +41,17 @@ declare_rule! {
 
 impl Rule for EgressOpenToWorld {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let model = model(cx);
-        for rule in model.network_rules() {
-            if rule.direction != Direction::Egress {
-                continue;
-            }
-            if let Some(peer) = world_peer(&cx.template, rule) {
-                out.add_at(
-                    &peer.pointer,
-                    format!(
-                        "{} lets {} out to the whole internet (`{}`)",
-                        group_phrase(rule),
-                        describe_ports(rule),
-                        peer.cidr
-                    ),
-                );
-            }
-        }
+        report_world_rules(cx, out, Direction::Egress, |rule| {
+            Some(
+                format!(
+                    "{} lets {} out to the whole internet ({})",
+                    group_phrase(rule),
+                    describe_ports(rule),
+                    world_range(rule)
+                )
+                .into(),
+            )
+        });
     }
 }
 

@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{from_default, resolved_str};
+use crate::support::{from_default, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -40,7 +40,7 @@ impl Rule for S3PublicAcl {
             let Some(acl) = bucket.property("AccessControl") else {
                 continue;
             };
-            let Some((value, param)) = resolved_str(&cx.template, &acl) else {
+            let Some((value, param)) = text_with_defaults(&cx.template, &acl) else {
                 continue;
             };
             let (severity, what) = match value.as_str() {
@@ -60,7 +60,7 @@ impl Rule for S3PublicAcl {
                 format!(
                     "bucket `{}` has the canned ACL `{value}`{}: {what}",
                     bucket.id,
-                    from_default(&param)
+                    from_default(param)
                 ),
             )
             .severity(severity);

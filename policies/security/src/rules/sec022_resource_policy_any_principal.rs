@@ -1,7 +1,10 @@
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, is_wildcard_principal, model, narrowing_keys, subject};
+use crate::support::{
+    Once, allowed_values, has_statements, is_wildcard_principal, model, narrowing_conditions,
+    principals, subject, unless_narrowed,
+};
 
 declare_rule! {
     /// ## What it does
@@ -74,68 +77,47 @@ fn private_api(t: &Template<'_>, owner: &str, owner_type: &str) -> bool {
 
 impl Rule for ResourcePolicyAnyPrincipal {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Resource)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Resource))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Resource) {
-            // VPC endpoint policies limit what passes through the endpoint: `*` there
-            // exposes nothing to the internet.
-            if !is_allow(s) || s.principals.not || s.owner_type == "AWS::EC2::VPCEndpoint" {
+        let mut once = Once::new(out);
+        // VPC endpoint policies limit what passes through the endpoint: `*` there
+        // exposes nothing to the internet.
+        let statements = model
+            .statements_of_kind(PolicyKind::Resource)
+            .filter(|s| !s.is_endpoint_policy());
+        for (s, p) in allowed_values(statements, principals) {
+            if !is_wildcard_principal(&p.value) {
                 continue;
             }
-            let private = private_api(&cx.template, &s.owner, &s.owner_type);
-            for p in &s.principals.values {
-                if !is_wildcard_principal(&p.value) || !seen.first(&p.pointer) {
-                    continue;
-                }
-                let keys = narrowing_keys(s);
-                let mut narrowed = Vec::new();
-                if !keys.is_empty() {
-                    narrowed.push(format!("conditions on {}", keys.join(", ")));
-                }
-                if private {
-                    narrowed
-                        .push("the API being private (reached through VPC endpoints)".to_string());
-                }
-                let actions: Vec<String> = s
-                    .actions
-                    .strings()
-                    .take(3)
-                    .map(|a| format!("`{a}`"))
-                    .collect();
-                let what = if actions.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {}", actions.join(", "))
-                };
-                if narrowed.is_empty() {
-                    out.add_at(
-                        &p.pointer,
-                        format!(
-                            "{} allows{what} to any principal (`{}`)",
-                            subject(s),
-                            p.value
-                        ),
-                    );
-                } else {
-                    out.add_at(
-                        &p.pointer,
-                        format!(
-                            "{} allows{what} to any principal (`{}`), narrowed only by {}",
-                            subject(s),
-                            p.value,
-                            narrowed.join(" and ")
-                        ),
-                    )
-                    .severity(Severity::Low);
-                }
+            let mut narrowing: Vec<String> = narrowing_conditions(s).into_iter().collect();
+            if private_api(&cx.template, &s.owner, &s.owner_type) {
+                narrowing.push("the API being private (reached through VPC endpoints)".to_string());
             }
+            let actions: Vec<String> = s
+                .actions
+                .strings()
+                .take(3)
+                .map(|a| format!("`{a}`"))
+                .collect();
+            let what = if actions.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", actions.join(", "))
+            };
+            unless_narrowed(
+                format!(
+                    "{} allows{what} to any principal (`{}`)",
+                    subject(s),
+                    p.value
+                ),
+                &narrowing,
+                "narrowed only by",
+                Severity::Low,
+            )
+            .add_once(&mut once, &p.pointer);
         }
     }
 }

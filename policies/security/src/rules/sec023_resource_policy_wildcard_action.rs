@@ -1,7 +1,10 @@
 use preflight_policy::permissions::{PolicyKind, Statement};
 use preflight_policy::prelude::*;
 
-use crate::support::{Seen, is_allow, is_wildcard_action, model, narrowing_keys, subject};
+use crate::support::{
+    Once, actions, allowed_values, has_statements, is_wildcard_action, model, narrowing_conditions,
+    subject, unless_narrowed,
+};
 
 declare_rule! {
     /// ## What it does
@@ -53,47 +56,33 @@ fn is_default_key_statement(s: &Statement) -> bool {
 
 impl Rule for ResourcePolicyWildcardAction {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        model(cx)
-            .statements_of_kind(PolicyKind::Resource)
-            .next()
-            .is_some()
+        has_statements(cx, Some(PolicyKind::Resource))
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let model = model(cx);
-        let mut seen = Seen::default();
-        for s in model.statements_of_kind(PolicyKind::Resource) {
-            if !is_allow(s) || s.actions.not || is_default_key_statement(s) {
+        let mut once = Once::new(out);
+        let statements = model
+            .statements_of_kind(PolicyKind::Resource)
+            .filter(|s| !is_default_key_statement(s));
+        for (s, a) in allowed_values(statements, actions) {
+            if !is_wildcard_action(&a.value) {
                 continue;
             }
-            for a in &s.actions.values {
-                if is_wildcard_action(&a.value) && seen.first(&a.pointer) {
-                    let who: Vec<&str> = s.principals.strings().take(2).collect();
-                    let to = if who.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" to `{}`", who.join("`, `"))
-                    };
-                    let keys = narrowing_keys(s);
-                    if keys.is_empty() {
-                        out.add_at(
-                            &a.pointer,
-                            format!("{} allows `{}`{to}", subject(s), a.value),
-                        );
-                    } else {
-                        out.add_at(
-                            &a.pointer,
-                            format!(
-                                "{} allows `{}`{to}, narrowed by conditions on {}",
-                                subject(s),
-                                a.value,
-                                keys.join(", ")
-                            ),
-                        )
-                        .severity(Severity::Medium);
-                    }
-                }
-            }
+            let who: Vec<&str> = s.principals.strings().take(2).collect();
+            let to = if who.is_empty() {
+                String::new()
+            } else {
+                format!(" to `{}`", who.join("`, `"))
+            };
+            let narrowing: Vec<String> = narrowing_conditions(s).into_iter().collect();
+            unless_narrowed(
+                format!("{} allows `{}`{to}", subject(s), a.value),
+                &narrowing,
+                "narrowed by",
+                Severity::Medium,
+            )
+            .add_once(&mut once, &a.pointer);
         }
     }
 }

@@ -1,7 +1,7 @@
 use preflight_policy::permissions::{is_no_value, render};
 use preflight_policy::prelude::*;
 
-use crate::support::{from_default, resolved_str};
+use crate::support::{from_default, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -123,7 +123,7 @@ fn unauthenticated(route: &Route<'_>) -> bool {
 /// Whether an API's default authorizer protects its routes: set and not `NONE`.
 fn default_authorizer(t: &Template<'_>, node: Option<Node<'_>>) -> bool {
     match node.filter(|n| !is_no_value(n.value())) {
-        Some(n) => match resolved_str(t, &n) {
+        Some(n) => match text_with_defaults(t, &n) {
             Some((s, _)) => !is_none(&s),
             None => true,
         },
@@ -164,7 +164,9 @@ impl Rule for ApiWithoutAuthorization {
         for r in t.resources() {
             match r.ty {
                 "AWS::ApiGateway::Method" => {
-                    let method = r.property("HttpMethod").and_then(|n| resolved_str(&t, &n));
+                    let method = r
+                        .property("HttpMethod")
+                        .and_then(|n| text_with_defaults(&t, &n));
                     if method.is_some_and(|(m, _)| m.eq_ignore_ascii_case("OPTIONS")) {
                         continue;
                     }
@@ -231,7 +233,7 @@ fn check_type(t: &Template<'_>, r: &Resource<'_>, what: &str, out: &mut Findings
             );
         }
         Some(n) => {
-            if let Some((s, param)) = resolved_str(t, &n)
+            if let Some((s, param)) = text_with_defaults(t, &n)
                 && is_none(&s)
             {
                 out.add(
@@ -239,7 +241,7 @@ fn check_type(t: &Template<'_>, r: &Resource<'_>, what: &str, out: &mut Findings
                     format!(
                         "{what} `{}` has `AuthorizationType: {s}`{}: anyone can call it",
                         r.id,
-                        from_default(&param)
+                        from_default(param)
                     ),
                 );
             }

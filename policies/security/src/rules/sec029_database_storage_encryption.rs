@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{Flag, flag, is_set, report_off, resolved_str};
+use crate::support::{Flag, flag, is_set, report_off, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -69,7 +69,7 @@ impl Rule for DatabaseStorageEncryption {
                 "AWS::RDS::DBCluster" => {
                     let serverless_v1 = r
                         .property("EngineMode")
-                        .and_then(|n| resolved_str(&t, &n))
+                        .and_then(|n| text_with_defaults(&t, &n))
                         .is_some_and(|(m, _)| m.eq_ignore_ascii_case("serverless"));
                     if serverless_v1
                         || [

@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{Flag, flag, report_off, resolved_str};
+use crate::support::{Flag, flag, report_off, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +37,9 @@ impl Rule for KmsKeyRotation {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
         for key in t.resources_of_type("AWS::KMS::Key") {
-            let spec = key.property("KeySpec").and_then(|n| resolved_str(&t, &n));
+            let spec = key
+                .property("KeySpec")
+                .and_then(|n| text_with_defaults(&t, &n));
             if spec.is_some_and(|(s, _)| s != "SYMMETRIC_DEFAULT") {
                 continue;
             }

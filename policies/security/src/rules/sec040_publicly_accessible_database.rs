@@ -1,3 +1,4 @@
+use preflight_policy::permissions::with_defaults;
 use preflight_policy::prelude::*;
 
 use crate::support::{Flag, flag, from_default, is_set, type_noun};
@@ -67,13 +68,13 @@ impl Rule for PubliclyAccessibleDatabase {
                     let node = r
                         .property("PubliclyAccessible")
                         .unwrap_or_else(|| r.node.clone());
-                    let param = crate::support::resolved(&t, &node).and_then(|(_, p)| p);
+                    let param = with_defaults(&t, node.value()).and_then(|d| d.parameter);
                     out.add(
                         &node,
                         format!(
                             "{noun} `{}` is publicly accessible (`PubliclyAccessible: true`){}",
                             r.id,
-                            from_default(&param)
+                            from_default(param)
                         ),
                     );
                 }

@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{from_default, resolved_str};
+use crate::support::{from_default, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -73,7 +73,7 @@ impl Rule for LoadBalancerHttpListener {
                     let Some(protocol) = r.property("Protocol") else {
                         continue;
                     };
-                    let Some((p, param)) = resolved_str(&t, &protocol) else {
+                    let Some((p, param)) = text_with_defaults(&t, &protocol) else {
                         continue;
                     };
                     if p.eq_ignore_ascii_case("HTTP") && !redirects_to_https(&r) {
@@ -88,7 +88,7 @@ impl Rule for LoadBalancerHttpListener {
                                 } else {
                                     ""
                                 },
-                                from_default(&param)
+                                from_default(param)
                             ),
                         );
                         if internal {

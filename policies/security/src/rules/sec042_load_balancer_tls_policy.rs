@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{from_default, resolved_str};
+use crate::support::{from_default, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -69,7 +69,7 @@ impl Rule for LoadBalancerTlsPolicy {
             }
             let protocol = r
                 .property("Protocol")
-                .and_then(|n| resolved_str(&t, &n))
+                .and_then(|n| text_with_defaults(&t, &n))
                 .map(|(p, _)| p.to_ascii_uppercase());
             if !matches!(protocol.as_deref(), Some("HTTPS" | "TLS")) {
                 continue;
@@ -86,7 +86,7 @@ impl Rule for LoadBalancerTlsPolicy {
                     );
                 }
                 Some(node) => {
-                    if let Some((policy, param)) = resolved_str(&t, &node)
+                    if let Some((policy, param)) = text_with_defaults(&t, &node)
                         && is_old(&policy)
                     {
                         out.add(
@@ -94,7 +94,7 @@ impl Rule for LoadBalancerTlsPolicy {
                             format!(
                                 "listener `{}` uses `{policy}`{}, which allows TLS older than 1.2",
                                 r.id,
-                                from_default(&param)
+                                from_default(param)
                             ),
                         );
                     }

@@ -1,5 +1,7 @@
 use preflight_policy::prelude::*;
 
+use crate::support::distribution_configs;
+
 declare_rule! {
     /// ## What it does
     /// Checks CloudFront distributions for a cache behavior (the default one or any in
@@ -30,13 +32,7 @@ declare_rule! {
 
 impl Rule for CloudFrontViewerProtocol {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        for d in cx
-            .template
-            .resources_of_type("AWS::CloudFront::Distribution")
-        {
-            let Some(config) = d.property("DistributionConfig") else {
-                continue;
-            };
+        for (d, config) in distribution_configs(&cx.template) {
             let mut behaviors: Vec<(String, Node<'_>)> = Vec::new();
             if let Some(b) = config.get("DefaultCacheBehavior") {
                 behaviors.push(("the default cache behavior".to_string(), b));

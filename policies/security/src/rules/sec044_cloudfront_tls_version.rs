@@ -1,5 +1,7 @@
 use preflight_policy::prelude::*;
 
+use crate::support::distribution_configs;
+
 declare_rule! {
     /// ## What it does
     /// Checks that CloudFront distributions require TLS 1.2 or later from viewers: a
@@ -35,13 +37,7 @@ declare_rule! {
 
 impl Rule for CloudFrontTlsVersion {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        for d in cx
-            .template
-            .resources_of_type("AWS::CloudFront::Distribution")
-        {
-            let Some(config) = d.property("DistributionConfig") else {
-                continue;
-            };
+        for (d, config) in distribution_configs(&cx.template) {
             if config.is_intrinsic() {
                 continue;
             }

@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::{from_default, resolved_str};
+use crate::support::{from_default, text_with_defaults};
 
 declare_rule! {
     /// ## What it does
@@ -39,14 +39,14 @@ declare_rule! {
 }
 
 fn report_old(t: &Template<'_>, node: &Node<'_>, id: &str, out: &mut Findings) {
-    if let Some((policy, param)) = resolved_str(t, node)
+    if let Some((policy, param)) = text_with_defaults(t, node)
         && policy.eq_ignore_ascii_case("TLS_1_0")
     {
         out.add(
             node,
             format!(
                 "custom domain of `{id}` allows TLS 1.0 (`SecurityPolicy: {policy}`{})",
-                from_default(&param)
+                from_default(param)
             ),
         );
     }

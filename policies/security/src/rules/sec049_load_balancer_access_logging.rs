@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::resolved_str;
+use crate::support::text_with_defaults;
 
 declare_rule! {
     /// ## What it does
@@ -60,7 +60,7 @@ impl Rule for LoadBalancerAccessLogging {
                     let value = attribute.as_ref().and_then(|a| a.get("Value"));
                     let enabled = value
                         .as_ref()
-                        .and_then(|v| resolved_str(&t, v))
+                        .and_then(|v| text_with_defaults(&t, v))
                         .map(|(s, _)| s.eq_ignore_ascii_case("true"));
                     match (value, enabled) {
                         (_, Some(true)) => {}
@@ -84,9 +84,9 @@ impl Rule for LoadBalancerAccessLogging {
                 }
                 "AWS::ElasticLoadBalancing::LoadBalancer" => {
                     let enabled = lb.property_path("AccessLoggingPolicy/Enabled");
-                    let on = enabled
-                        .as_ref()
-                        .map(|n| resolved_str(&t, n).map(|(s, _)| s.eq_ignore_ascii_case("true")));
+                    let on = enabled.as_ref().map(|n| {
+                        text_with_defaults(&t, n).map(|(s, _)| s.eq_ignore_ascii_case("true"))
+                    });
                     match on {
                         Some(Some(true)) | Some(None) => {}
                         _ => {

@@ -3,6 +3,8 @@ use std::collections::HashSet;
 use preflight_policy::prelude::*;
 use preflight_policy::references;
 
+use crate::support::distribution_configs;
+
 declare_rule! {
     /// ## What it does
     /// Checks that CloudFront distributions write access logs: standard logging
@@ -42,13 +44,7 @@ impl Rule for CloudFrontAccessLogging {
             .flat_map(|n| references(n.value(), n.pointer()))
             .map(|r| r.target)
             .collect();
-        for d in cx
-            .template
-            .resources_of_type("AWS::CloudFront::Distribution")
-        {
-            let Some(config) = d.property("DistributionConfig") else {
-                continue;
-            };
+        for (d, config) in distribution_configs(&cx.template) {
             if config.is_intrinsic() || config.get("Logging").is_some() || delivered.contains(d.id)
             {
                 continue;
