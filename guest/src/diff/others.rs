@@ -271,6 +271,20 @@ fn rule_covers(t: &NetworkRule, s: &NetworkRule) -> bool {
         }
 }
 
+/// For a rule open to the world where its peer does not say so in as many words (a
+/// parameter's default, a range from `Mappings`, `0000::/0`): what it is.
+fn world_note(r: &NetworkRule) -> String {
+    let literal = matches!(&r.peer, Peer::CidrIp { ip } if ip == "0.0.0.0/0" || ip == "::/0");
+    match (r.world_cidr(), r.cidr_parameter()) {
+        (Some(_), _) if literal => String::new(),
+        (Some(cidr), Some(p)) => format!(
+            " (the whole internet if deployed with defaults: {cidr} is the default of parameter {p})"
+        ),
+        (Some(cidr), None) => format!(" (the whole internet: {cidr})"),
+        (None, _) => String::new(),
+    }
+}
+
 pub(crate) fn network(old: &Model, new: &Model, out: &mut Vec<Change>) {
     let (olds, news) = split(old.network_rules(), new.network_rules(), rule_key);
     let dir = |d: Direction| match d {
@@ -286,10 +300,11 @@ pub(crate) fn network(old: &Model, new: &Model, out: &mut Vec<Change>) {
             false,
             false,
             format!(
-                "removes {} rule {} from {} on {}",
+                "removes {} rule {} from {}{} on {}",
                 dir(r.direction),
                 r.describe_protocol(),
                 r.describe_peer(),
+                world_note(r),
                 r.group
             ),
             Some((v, r.pointer.clone())),
@@ -301,7 +316,7 @@ pub(crate) fn network(old: &Model, new: &Model, out: &mut Vec<Change>) {
         let r = &new.network_rules()[j];
         let covered = old.network_rules().iter().any(|t| rule_covers(t, r));
         let what = format!(
-            "{} rule {} {} {} on {}",
+            "{} rule {} {} {}{} on {}",
             dir(r.direction),
             r.describe_protocol(),
             if r.direction == Direction::Ingress {
@@ -310,6 +325,7 @@ pub(crate) fn network(old: &Model, new: &Model, out: &mut Vec<Change>) {
                 "to"
             },
             r.describe_peer(),
+            world_note(r),
             r.group
         );
         out.push(change(

@@ -233,14 +233,32 @@ fn added_broadens(s: &EffectiveStatement, old_scope: &[&EffectiveStatement]) -> 
                 (
                     true,
                     format!(
-                        "adds an Allow statement with NotAction/NotResource/NotPrincipal for {}",
-                        s.scope
+                        "adds an Allow statement with NotAction/NotResource/NotPrincipal for {}{}",
+                        s.scope,
+                        endpoint_note(st)
                     ),
                 )
             } else {
-                (true, format!("adds an Allow statement for {}", s.scope))
+                (
+                    true,
+                    format!(
+                        "adds an Allow statement for {}{}",
+                        s.scope,
+                        endpoint_note(st)
+                    ),
+                )
             }
         }
+    }
+}
+
+/// For a VPC endpoint policy: it widens what may pass through the endpoint, which is not
+/// public access even with a `*` principal.
+fn endpoint_note(s: &Statement) -> &'static str {
+    if s.is_endpoint_policy() {
+        " (a VPC endpoint policy: more may pass through the endpoint)"
+    } else {
+        ""
     }
 }
 
@@ -363,7 +381,12 @@ pub(crate) fn diff(old: &Model, new: &Model, out: &mut Vec<Change>) {
                 let (rem_b, rem_why) = removed_broadens(t, new_scope);
                 let widened = widening(&t.statement, &s.statement);
                 let why = if add_b && !widened.is_empty() {
-                    format!("widens a statement for {}: {}", s.scope, widened.join(", "))
+                    format!(
+                        "widens a statement for {}{}: {}",
+                        s.scope,
+                        endpoint_note(&s.statement),
+                        widened.join(", ")
+                    )
                 } else if add_b {
                     format!(
                         "changes a statement for {} beyond what any old statement allowed",

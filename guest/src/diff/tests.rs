@@ -192,3 +192,57 @@ fn odd_inputs_never_panic() {
         }
     }
 }
+
+/// The model's world ranges and endpoint marker show in the reasons (not in the digest);
+/// an any-account principal does not cover a `NotPrincipal` (services and anonymous
+/// callers are left).
+#[test]
+fn reasons_name_world_ranges_and_endpoint_policies() {
+    let sg = |cidr: Value| {
+        json!({"Parameters": {"Open": {"Type": "String", "Default": "0.0.0.0/0"}},
+            "Mappings": {"Net": {"Any": {"V6": "0000::/0"}}},
+            "Resources": {"SG": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": cidr}]}}}})
+    };
+    let reason = |set: &ChangeSet| set.changes[0].reason.clone().unwrap_or_default();
+    let by_default = diff(&json!({}), &sg(json!({"Ref": "Open"})));
+    assert!(
+        reason(&by_default).contains(
+            "(the whole internet if deployed with defaults: 0.0.0.0/0 is the default of parameter Open)"
+        ),
+        "{}",
+        reason(&by_default)
+    );
+    let mapped = diff(
+        &json!({}),
+        &sg(json!({"Fn::FindInMap": ["Net", "Any", "V6"]})),
+    );
+    assert!(reason(&mapped).contains("(the whole internet: 0000::/0)"));
+    let literal = diff(&json!({}), &sg(json!("0.0.0.0/0")));
+    assert!(!reason(&literal).contains("whole internet"));
+    assert_eq!(
+        diff(&json!({}), &sg(json!({"Ref": "Open"}))).digest,
+        by_default.digest
+    );
+
+    let endpoint = json!({"Resources": {"E": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+        "VpcId": "v", "ServiceName": "s3",
+        "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}}}}});
+    let set = diff(&json!({}), &endpoint);
+    assert!(set.broadening);
+    assert!(
+        reason(&set).contains("VPC endpoint policy"),
+        "{}",
+        reason(&set)
+    );
+
+    let bucket = |p: Value, not: bool| {
+        let key = if not { "NotPrincipal" } else { "Principal" };
+        json!({"Resources": {"BP": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "b",
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", key: p, "Action": "s3:GetObject", "Resource": "*"}]}}}}})
+    };
+    let any_account = bucket(json!({"AWS": "arn:aws:iam::*:root"}), false);
+    let all_but_one = bucket(json!({"AWS": "arn:aws:iam::111122223333:root"}), true);
+    assert!(diff(&any_account, &all_but_one).broadening);
+    assert!(!diff(&bucket(json!("*"), false), &all_but_one).broadening);
+}
