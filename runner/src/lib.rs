@@ -19,4 +19,5 @@ pub mod run;
 pub mod sam;
 pub mod security;
 pub mod suppress;
+pub mod text;
 pub mod verdict;

@@ -26,6 +26,8 @@ use bindings::{Policy, PolicyPre};
 pub use cache::CompileCache;
 use state::{HostState, MemoryLimitExceeded};
 
+use crate::text::truncate;
+
 /// How often the epoch ticks; deadlines are whole ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
@@ -462,17 +464,6 @@ fn severity_from_wit(s: wit::Severity) -> Severity {
         wit::Severity::High => Severity::High,
         wit::Severity::Critical => Severity::Critical,
     }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
 }
 
 fn last_lines(text: &str, n: usize) -> String {
