@@ -13,6 +13,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod guard_test;
+pub mod guard_view;
 pub mod policies;
 pub mod report;
 pub mod run;

@@ -93,6 +93,12 @@ impl ActivePolicy {
         }
     }
 
+    /// Whether this is the built-in `guard` policy, which evaluates the template as
+    /// cfn-guard reads it ([`crate::guard_view`]) rather than the canonical JSON.
+    pub fn reads_guard_view(&self) -> bool {
+        self.name == "guard" && self.config.path.is_none()
+    }
+
     /// Enforcement of one rule, after overrides.
     pub fn rule_enforcement(&self, rule: &str) -> Enforcement {
         self.config
@@ -242,7 +248,7 @@ fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetE
                         message: e.to_string(),
                     }
                 })?;
-            parameters.push(template.into_value());
+            parameters.push(crate::guard_view::value(template));
         }
         settings["parameters"] = Value::Array(parameters);
     }

@@ -230,6 +230,12 @@ impl Checker<'_> {
             .map(|b| preflight_policy::diff::diff(b.value(), template.value()));
         let baseline = baseline.map(|b| b.to_json());
         let json = template.to_json();
+        // The built-in guard policy reads the template as cfn-guard does.
+        let guard_json = self
+            .policies
+            .iter()
+            .any(ActivePolicy::reads_guard_view)
+            .then(|| crate::guard_view::json(&template));
         let input = EvalInput {
             template: &json,
             baseline: baseline.as_deref(),
@@ -239,7 +245,17 @@ impl Checker<'_> {
         let outcomes: Vec<(Vec<Finding>, Vec<RuleResult>)> = self
             .policies
             .par_iter()
-            .map(|policy| self.evaluate(policy, &template, &input))
+            .map(|policy| match (&guard_json, policy.reads_guard_view()) {
+                (Some(guard), true) => self.evaluate(
+                    policy,
+                    &template,
+                    &EvalInput {
+                        template: guard,
+                        ..input.clone()
+                    },
+                ),
+                _ => self.evaluate(policy, &template, &input),
+            })
             .collect();
         let mut findings = Vec::new();
         let mut rules = Vec::new();

@@ -1,39 +1,36 @@
-//! The cfn-guard library, as this policy uses it: rule files parsed once per instance,
-//! then evaluated against each template by cfn-guard's own `validate` command.
+//! The cfn-guard library, as this policy uses it: each rules file parsed once per
+//! instance, then evaluated against each template.
 //!
-//! cfn-guard 3.2.1 keeps its evaluator (`rules::eval`, `RulesFile`, `RecordTracker`)
-//! private. Its public library API is `commands::validate::parse_rules` (the parser
-//! `validate` uses) and the `validate` command itself (`ValidateBuilder`), which can
-//! read rules and data from a reader (`--payload`) and write its structured report to
-//! a buffer. That report is what its reporters derive from the `EventRecord` tree that
-//! `eval_rules_file` records (`simplified_json_from_root`): per rule, pass / fail / skip,
-//! and per failed clause the property path, the values compared and the messages.
+//! cfn-guard 3.2.1 keeps its evaluator private; its public API evaluates only through its
+//! commands (`validate`), which parse every rules file on every run. The copy this
+//! workspace builds (`vendor/cfn-guard`, see its `PATCHED.md`) adds one public module,
+//! `cfn_guard::preparsed`, that calls the crate's own functions in the order `validate
+//! --structured` calls them: parse a rules file (`parse_rules`), read a document (its YAML
+//! loader), evaluate one against the other (`root_scope`, `eval_rules_file` with the event
+//! recorder, `simplified_json_from_root`). The report is what `validate --structured -o
+//! json` prints for one rules file and one data file.
 //!
-//! So what can be decided once is memoised per instance (whether the file parses, the
-//! error with its line and column, whether it holds any rule, its rule names in file
-//! order), and `validate` parses a valid file again on each evaluation: there is no
-//! public way to hand it a parsed file. All the rule files of an evaluation go to one
-//! `validate` run, so the template is loaded once; when one of them stops with an
-//! error, they are run again one by one to tell which. (`run_checks`, the other public entry point,
-//! returns only the last 8 KiB of a longer report: it reads a `BufWriter`'s buffer.)
+//! So each rules file is parsed once per instance and kept ([`parse`]): whether it parses,
+//! the error with its line and column, its rule names in file order, and the parsed rules
+//! themselves. Each template is read once per evaluation ([`load`]) and every rules file
+//! is evaluated against it ([`evaluate`]); an error in one rules file leaves the others.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::rc::Rc;
 
-use std::io::Cursor;
-
-use crate::report::{self, FileReport};
-use cfn_guard::commands::Executable;
-use cfn_guard::commands::validate::{OutputFormatType, ShowSummaryType};
-use cfn_guard::utils::reader::{ReadBuffer, Reader};
-use cfn_guard::utils::writer::{WriteBuffer, Writer};
-use cfn_guard::{CommandBuilder, ValidateBuilder};
+use crate::report::FileReport;
+use cfn_guard::preparsed::{self, Data, Rules};
 
 /// At most this many parsed rule files are kept per instance (a run uses one rule set;
-/// the bound only matters when settings change between calls on one warm instance).
+/// the bound only matters when settings change between calls on one warm instance, as
+/// in `preflight policy test`).
 const CACHE_LIMIT: usize = 512;
+
+/// The name cfn-guard gives the one data document of an evaluation, as `validate
+/// --payload` names it.
+const DATA_NAME: &str = "DATA_STDIN[1]";
 
 /// What is known about a rules file once it has been parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +54,27 @@ pub struct ParseError {
     pub message: String,
 }
 
-thread_local! {
-    static CACHE: RefCell<HashMap<u64, Rc<Parsed>>> = RefCell::new(HashMap::new());
+/// A parsed rules file: what is known about it and, when it holds rules, the rules.
+pub struct Entry {
+    /// Whether it parsed, and its rule names.
+    pub parsed: Parsed,
+    /// The parsed rules (when `parsed` is [`Parsed::Rules`]).
+    rules: Option<Rules<'static>>,
 }
 
-/// Parses `text` (named `name`), or returns the memoised result for the same name and
-/// text.
-pub fn parse(name: &str, text: &str) -> Rc<Parsed> {
+impl Entry {
+    /// What is known about the file.
+    pub fn parsed(&self) -> &Parsed {
+        &self.parsed
+    }
+}
+
+thread_local! {
+    static CACHE: RefCell<HashMap<u64, Rc<Entry>>> = RefCell::new(HashMap::new());
+}
+
+/// Parses `text` (named `name`), or returns the parse kept for the same name and text.
+pub fn parse(name: &str, text: &str) -> Rc<Entry> {
     let key = {
         let mut h = DefaultHasher::new();
         name.hash(&mut h);
@@ -73,40 +84,57 @@ pub fn parse(name: &str, text: &str) -> Rc<Parsed> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
     }
-    let parsed = Rc::new(parse_uncached(name, text));
+    let entry = Rc::new(parse_uncached(name, text));
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_LIMIT {
             c.clear();
         }
-        c.insert(key, Rc::clone(&parsed));
+        c.insert(key, Rc::clone(&entry));
     });
-    parsed
+    entry
 }
 
-fn parse_uncached(name: &str, text: &str) -> Parsed {
-    match cfn_guard::commands::validate::parse_rules(text, name) {
-        Ok(None) => Parsed::Empty,
-        Ok(Some(rules)) => {
-            // The parsed file serialises (it is what `cfn-guard parse-tree` prints); the
-            // rule names give `rules[]` the file's order.
-            let names = serde_json::to_value(&rules)
-                .ok()
-                .and_then(|v| {
-                    v.get("guard_rules")?
-                        .as_array()?
-                        .iter()
-                        .map(|r| r.get("rule_name")?.as_str().map(|n| local_name(n, name)))
-                        .collect::<Option<Vec<String>>>()
-                })
-                .unwrap_or_default();
-            Parsed::Rules(names)
-        }
-        Err(e) => Parsed::Error(parse_error(&e.to_string())),
+fn parse_uncached(name: &str, text: &str) -> Entry {
+    // The parsed rules borrow their text and name for as long as the instance keeps them:
+    // both are leaked, once per distinct rules file an instance sees (the cache keeps
+    // the parse; an instance lives for one run).
+    let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+    let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+    match preparsed::parse(text, name) {
+        Ok(None) => Entry {
+            parsed: Parsed::Empty,
+            rules: None,
+        },
+        Ok(Some(rules)) => Entry {
+            parsed: Parsed::Rules(rule_names(text, name)),
+            rules: Some(rules),
+        },
+        Err(e) => Entry {
+            parsed: Parsed::Error(parse_error(&e.to_string())),
+            rules: None,
+        },
     }
 }
 
-/// The payload name cfn-guard gives the one rules file of an evaluation.
+/// The rule names of a rules file that parses, in file order: the parsed file
+/// serialises (it is what `cfn-guard parse-tree` prints).
+fn rule_names(text: &str, name: &str) -> Vec<String> {
+    cfn_guard::commands::validate::parse_rules(text, name)
+        .ok()
+        .flatten()
+        .and_then(|rules| serde_json::to_value(&rules).ok())
+        .and_then(|v| {
+            v.get("guard_rules")?
+                .as_array()?
+                .iter()
+                .map(|r| r.get("rule_name")?.as_str().map(|n| local_name(n, name)))
+                .collect::<Option<Vec<String>>>()
+        })
+        .unwrap_or_default()
+}
+
+/// The payload name cfn-guard gives the one rules file of `validate --payload`.
 const PAYLOAD_RULES_NAME: &str = "RULES_STDIN[1]";
 
 /// A rule's name without the rules-file prefix cfn-guard puts on the rule made of a
@@ -162,66 +190,30 @@ fn parse_error(raw: &str) -> ParseError {
     }
 }
 
-/// Evaluates a rules file that parsed into rules against `data` (JSON text), with
-/// `cfn-guard validate --payload --structured --output-format json --show-summary none`
-/// run in-process: the validate command's own path (data loader, `eval_rules_file` with
-/// its `RecordTracker`, `simplified_json_from_root`), reading from and writing to
-/// memory.
-///
-/// `Ok(None)`: cfn-guard found nothing to evaluate. `Err`: cfn-guard stopped with an
-/// error (an unknown variable, a type error, ...), as `cfn-guard validate` would.
-pub fn evaluate(text: &str, data: &str) -> Result<Option<FileReport>, String> {
-    let mut reports = validate(&[text], data, true)?;
-    Ok(if reports.is_empty() {
-        None
-    } else {
-        Some(reports.remove(0))
-    })
+/// Reads the document to evaluate (JSON text) as `validate` reads a data file. An error
+/// is what `validate` would stop with.
+pub fn load(data: &str) -> Result<Data, String> {
+    guarded(|| preparsed::load_data(data, DATA_NAME).map_err(|e| e.to_string()))
 }
 
-/// Evaluates several rules files that parsed into rules against `data` in one
-/// `cfn-guard validate --payload --output-format json --show-summary none` run, which
-/// loads the data once and prints one report per rules file, in order.
-///
-/// `Err` when any file stops with an error (cfn-guard then stops the whole run) or the
-/// reports do not pair up with the files: evaluate them one by one to tell which.
-pub fn evaluate_all(texts: &[&str], data: &str) -> Result<Vec<FileReport>, String> {
-    let reports = validate(texts, data, false)?;
-    if reports.len() != texts.len() {
-        return Err(format!(
-            "cfn-guard printed {} reports for {} rule files",
-            reports.len(),
-            texts.len()
-        ));
-    }
-    Ok(reports)
-}
-
-/// Runs `validate` on the rules `texts` and one data document, in memory, with JSON
-/// output: one report per data document when `structured`, one per rules file
-/// otherwise.
-fn validate(texts: &[&str], data: &str, structured: bool) -> Result<Vec<FileReport>, String> {
-    let payload = serde_json::json!({ "rules": texts, "data": [data] }).to_string();
-    let run = || -> Result<String, cfn_guard::Error> {
-        let command = ValidateBuilder::default()
-            .payload(true)
-            .structured(structured)
-            .output_format(OutputFormatType::JSON)
-            .show_summary(vec![ShowSummaryType::None])
-            .try_build()?;
-        let mut reader = Reader::new(ReadBuffer::Cursor(Cursor::new(payload.into_bytes())));
-        let mut writer = Writer::new_with_err(WriteBuffer::Vec(vec![]), WriteBuffer::Vec(vec![]))?;
-        // Parse errors and notices go to the error buffer, which is dropped: files
-        // that do not parse never get here, and notices do not change a verdict.
-        command.execute(&mut writer, &mut reader)?;
-        writer.into_string()
+/// Evaluates a parsed rules file against `data`: cfn-guard's report, as `validate
+/// --structured -o json` prints it. `Ok(None)`: the file holds no rules. `Err`: cfn-guard
+/// stopped with an error (an unknown variable, a type error, ...), as `validate` would.
+pub fn evaluate(entry: &Entry, data: &Data) -> Result<Option<FileReport>, String> {
+    let Some(rules) = &entry.rules else {
+        return Ok(None);
     };
-    // A native panic inside cfn-guard becomes an error; in WebAssembly a panic aborts
-    // and the host reports the trap.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+    let value = guarded(|| preparsed::evaluate(rules, data, DATA_NAME).map_err(|e| e.to_string()))?;
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| format!("unexpected cfn-guard report: {e}"))
+}
+
+/// Runs `f`, turning a native panic inside cfn-guard into an error (in WebAssembly a panic
+/// aborts and the host reports the trap).
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .map_err(|_| "cfn-guard panicked while evaluating".to_string())?
-        .map_err(|e| e.to_string())?;
-    report::parse_all(&out)
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut; newlines become spaces.
@@ -245,7 +237,7 @@ mod tests {
 
     #[test]
     fn parse_errors_keep_line_and_column() {
-        let Parsed::Error(e) = &*parse("bad.guard", "rule x { Properties.X == }") else {
+        let Parsed::Error(e) = &parse("bad.guard", "rule x { Properties.X == }").parsed else {
             panic!("expected a parse error");
         };
         assert_eq!((e.line, e.column), (Some(1), Some(25)));
@@ -258,16 +250,20 @@ mod tests {
 
     #[test]
     fn empty_and_valid_files() {
-        assert_eq!(*parse("c.guard", "# only a comment\n\n"), Parsed::Empty);
         assert_eq!(
-            *parse(
+            parse("c.guard", "# only a comment\n\n").parsed,
+            Parsed::Empty
+        );
+        assert_eq!(
+            parse(
                 "a.guard",
                 "rule A { Resources exists }\nrule B { Resources exists }"
-            ),
+            )
+            .parsed,
             Parsed::Rules(vec!["A".into(), "B".into()])
         );
         assert_eq!(
-            *parse("d.guard", "Resources exists\nrule A { Resources exists }"),
+            parse("d.guard", "Resources exists\nrule A { Resources exists }").parsed,
             Parsed::Rules(vec!["default".into(), "A".into()])
         );
         assert_eq!(local_name("RULES_STDIN[1]/default", "x"), "default");

@@ -2,11 +2,12 @@
 //! cfn-guard 3.2.1 library inside the sandbox.
 //!
 //! The host reads the rule files and parameter files named in configuration and passes
-//! their contents in the settings (see [`settings`]); the template arrives as canonical
-//! JSON. Each rule file is parsed once per instance ([`engine`]) and evaluated against
-//! the template with its parameters merged in ([`data`]); cfn-guard's report
-//! ([`report`]) becomes one status per rule and one finding per failed clause
-//! ([`findings`]), located with a JSON pointer ([`pointer`]).
+//! their contents in the settings (see [`settings`]); the template arrives as JSON (the
+//! host gives this policy the template as cfn-guard's own loader reads it). Each rule
+//! file is parsed once per instance ([`engine`]); the template, with its parameters
+//! merged in ([`data`]), is read once per evaluation and every file is evaluated against
+//! it. cfn-guard's report ([`report`]) becomes one status per rule and one finding per
+//! failed clause ([`findings`]), located with a JSON pointer ([`pointer`]).
 //!
 //! Rule ids are dynamic: `<rule file name>/<RULE_NAME>`, and `<rule file
 //! name>/parse-error` or `/eval-error` when a file cannot be parsed or evaluated. Such
@@ -27,7 +28,7 @@ use preflight_policy::{
 
 use crate::engine::Parsed;
 use crate::findings::FileOutcome;
-use crate::settings::{RuleFile, Settings};
+use crate::settings::Settings;
 
 /// The `guard` policy.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,30 +69,14 @@ impl Policy for GuardPolicy {
 /// finding instead.
 pub fn evaluate(settings: &Settings, template: &serde_json::Value) -> Result<Report, String> {
     let merged = data::merge_parameters(&settings.parameters, template)?;
-    let data = serde_json::to_string(&merged).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(&merged).map_err(|e| e.to_string())?;
+    // The document is read once for every rules file (a rules file is parsed once per
+    // instance); a document cfn-guard cannot read fails every file that has rules.
+    let data = engine::load(&text);
     let mut report = Report::default();
-    // Parse (memoised); the files with rules are evaluated together.
-    let parsed: Vec<_> = settings
-        .rules
-        .iter()
-        .map(|file| engine::parse(&file.name, &file.text))
-        .collect();
-    let runnable: Vec<&RuleFile> = settings
-        .rules
-        .iter()
-        .zip(&parsed)
-        .filter(|(_, p)| matches!(***p, Parsed::Rules(_)))
-        .map(|(file, _)| file)
-        .collect();
-    let texts: Vec<&str> = runnable.iter().map(|f| f.text.as_str()).collect();
-    let mut batch = match texts.len() {
-        0 | 1 => None,
-        _ => engine::evaluate_all(&texts, &data).ok(),
-    }
-    .map(Vec::into_iter);
-
-    for (file, parsed) in settings.rules.iter().zip(&parsed) {
-        let names = match &**parsed {
+    for file in &settings.rules {
+        let entry = engine::parse(&file.name, &file.text);
+        let names = match entry.parsed() {
             Parsed::Empty => continue,
             Parsed::Error(e) => {
                 let at = match (e.line, e.column) {
@@ -112,9 +97,9 @@ pub fn evaluate(settings: &Settings, template: &serde_json::Value) -> Result<Rep
             }
             Parsed::Rules(names) => names,
         };
-        let evaluated = match batch.as_mut().and_then(Iterator::next) {
-            Some(file_report) => Ok(Some(file_report)),
-            None => engine::evaluate(&file.text, &data),
+        let evaluated = match &data {
+            Ok(data) => engine::evaluate(&entry, data),
+            Err(e) => Err(e.clone()),
         };
         match evaluated {
             Ok(None) => {}
