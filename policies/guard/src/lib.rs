@@ -155,6 +155,11 @@ fn error(report: &mut Report, file: &str, what: &str, message: String) {
 #[cfg(target_arch = "wasm32")]
 preflight_policy::export_policy!(GuardPolicy);
 
+// SAFETY: a policy instance is single-threaded WebAssembly, which `TalckWasm` requires.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
