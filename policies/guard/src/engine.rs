@@ -17,7 +17,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::rc::Rc;
 
 use crate::report::FileReport;
@@ -56,6 +55,8 @@ pub struct ParseError {
 
 /// A parsed rules file: what is known about it and, when it holds rules, the rules.
 pub struct Entry {
+    /// The rules text.
+    text: &'static str,
     /// Whether it parsed, and its rule names.
     pub parsed: Parsed,
     /// The parsed rules (when `parsed` is [`Parsed::Rules`]).
@@ -70,27 +71,29 @@ impl Entry {
 }
 
 thread_local! {
-    static CACHE: RefCell<HashMap<u64, Rc<Entry>>> = RefCell::new(HashMap::new());
+    /// Parsed files by name and length; the text is compared on a hit (cheaper than
+    /// hashing every rules text on every evaluation).
+    static CACHE: RefCell<HashMap<(String, usize), Vec<Rc<Entry>>>> = RefCell::new(HashMap::new());
 }
 
 /// Parses `text` (named `name`), or returns the parse kept for the same name and text.
 pub fn parse(name: &str, text: &str) -> Rc<Entry> {
-    let key = {
-        let mut h = DefaultHasher::new();
-        name.hash(&mut h);
-        text.hash(&mut h);
-        h.finish()
-    };
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    let key = (name.to_string(), text.len());
+    let hit = CACHE.with(|c| {
+        c.borrow()
+            .get(&key)
+            .and_then(|entries| entries.iter().find(|e| e.text == text).cloned())
+    });
+    if let Some(hit) = hit {
         return hit;
     }
     let entry = Rc::new(parse_uncached(name, text));
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if c.len() >= CACHE_LIMIT {
+        if c.values().map(Vec::len).sum::<usize>() >= CACHE_LIMIT {
             c.clear();
         }
-        c.insert(key, Rc::clone(&entry));
+        c.entry(key).or_default().push(Rc::clone(&entry));
     });
     entry
 }
@@ -103,14 +106,17 @@ fn parse_uncached(name: &str, text: &str) -> Entry {
     let name: &'static str = Box::leak(name.to_string().into_boxed_str());
     match preparsed::parse(text, name) {
         Ok(None) => Entry {
+            text,
             parsed: Parsed::Empty,
             rules: None,
         },
         Ok(Some(rules)) => Entry {
+            text,
             parsed: Parsed::Rules(rule_names(text, name)),
             rules: Some(rules),
         },
         Err(e) => Entry {
+            text,
             parsed: Parsed::Error(parse_error(&e.to_string())),
             rules: None,
         },
