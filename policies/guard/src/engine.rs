@@ -70,10 +70,13 @@ impl Entry {
     }
 }
 
+/// Parsed files, by name and text length.
+type Cache = HashMap<(String, usize), Vec<Rc<Entry>>>;
+
 thread_local! {
     /// Parsed files by name and length; the text is compared on a hit (cheaper than
     /// hashing every rules text on every evaluation).
-    static CACHE: RefCell<HashMap<(String, usize), Vec<Rc<Entry>>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<Cache> = RefCell::new(HashMap::new());
 }
 
 /// Parses `text` (named `name`), or returns the parse kept for the same name and text.
