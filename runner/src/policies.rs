@@ -239,9 +239,9 @@ fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetE
     if name == "guard" {
         settings["rules"] = Value::Array(read_guard_rules(&policy.rules)?);
         let mut parameters = Vec::new();
-        for path in &policy.parameters {
+        for path in guard_parameter_files(&policy.parameters) {
             let template =
-                preflight_template::Template::load(path, &Default::default()).map_err(|e| {
+                preflight_template::Template::load(&path, &Default::default()).map_err(|e| {
                     PolicySetError::GuardInput {
                         what: "parameters",
                         path: path.clone(),
@@ -253,6 +253,34 @@ fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetE
         settings["parameters"] = Value::Array(parameters);
     }
     Ok(settings.to_string())
+}
+
+/// Guard parameter files: each file named, each directory walked for the files
+/// `cfn-guard validate --input-parameters` reads from one (`.yaml`, `.yml`, `.json`,
+/// `.jsn`, `.template`), sorted.
+fn guard_parameter_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(path)
+                .standard_filters(false)
+                .build()
+                .filter_map(Result::ok)
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.is_file()
+                        && [".yaml", ".yml", ".json", ".jsn", ".template"]
+                            .iter()
+                            .any(|ext| p.to_string_lossy().ends_with(ext))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
 }
 
 /// Guard rule files: each file named, each directory walked for `*.guard` / `*.ruleset`

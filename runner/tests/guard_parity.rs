@@ -860,3 +860,118 @@ fn a_rule_that_recurses_or_explodes_is_stopped_by_the_sandbox() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+// ---------------------------------------------------------------------------------------
+// cfn-guard's own validate cases, through the binary
+
+/// Files under `path` (itself when a file) with one of `extensions`, sorted.
+fn expand(path: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    if !path.is_dir() {
+        return Vec::new();
+    }
+    let mut out: Vec<PathBuf> = walk(path)
+        .into_iter()
+        .filter(|p| extensions.iter().any(|e| p.to_string_lossy().ends_with(e)))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn validate_cases_give_their_expected_status_through_check() {
+    let Some(root) = common::corpus("cloudformation-guard") else {
+        return;
+    };
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("validate_cases.json")).unwrap())
+            .unwrap();
+    let base = root.join(doc["base_dir"].as_str().unwrap());
+    let data_extensions = [".yaml", ".yml", ".json", ".jsn", ".template"];
+    let cases = doc["cases"].as_array().unwrap();
+    let results = parallel(cases, |case| {
+        let paths = |key: &str| -> Vec<PathBuf> {
+            match &case[key] {
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|p| base.join(p))
+                    .collect(),
+                Value::String(p) => vec![base.join(p)],
+                _ => Vec::new(),
+            }
+        };
+        let data_key = if case.get("data_stdin").is_some() {
+            "data_stdin"
+        } else {
+            "data"
+        };
+        let data: Vec<PathBuf> = paths(data_key)
+            .iter()
+            .flat_map(|p| expand(p, &data_extensions))
+            .collect();
+        let mut cmd = common::preflight();
+        cmd.args([
+            "check", "--sam", "off", "--policy", "guard", "--format", "json",
+        ]);
+        for r in paths("rules") {
+            cmd.arg("--rules").arg(r);
+        }
+        for p in paths("input_parameters") {
+            cmd.arg("--input-parameters").arg(p);
+        }
+        if data.is_empty() {
+            // cfn-guard fails on a data path with no data files in it.
+            return "INTERNAL_FAILURE".to_string();
+        }
+        let out = cmd.args(&data).output().unwrap();
+        let status = match serde_json::from_slice::<Value>(&out.stdout) {
+            // Bad configuration (an unreadable rules or parameters file): exit 2, no report.
+            Err(_) => "INTERNAL_FAILURE",
+            Ok(report) => {
+                let templates = report["templates"].as_array().unwrap();
+                let rules: Vec<&Value> = templates
+                    .iter()
+                    .flat_map(|t| t["rules"].as_array().unwrap())
+                    .filter(|r| r["policy"] == "guard")
+                    .collect();
+                let broken = |r: &&Value| {
+                    let id = r["rule"].as_str().unwrap();
+                    id.ends_with("/parse-error") || id.ends_with("/eval-error")
+                };
+                if templates.iter().any(|t| !t["error"].is_null())
+                    || rules.iter().any(broken)
+                    || rules.iter().any(|r| r["rule"] == "policy-error")
+                {
+                    "INTERNAL_FAILURE"
+                } else if rules.iter().any(|r| r["status"] == "fail") {
+                    "VALIDATION_ERROR"
+                } else {
+                    "SUCCESS"
+                }
+            }
+        };
+        status.to_string()
+    });
+    let mut failures = Vec::new();
+    for (i, (case, got)) in cases.iter().zip(&results).enumerate() {
+        let expected = case["expected_status"].as_str().unwrap();
+        if got != expected {
+            failures.push(format!(
+                "case {i} ({}): expected {expected}, got {got}",
+                case["test_fn"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    println!(
+        "validate cases through `preflight check`: {}/{} give cfn-guard's expected status",
+        results.len() - failures.len(),
+        results.len()
+    );
+    for f in &failures {
+        println!("  mismatch: {f}");
+    }
+    assert!(failures.is_empty(), "{} mismatches", failures.len());
+}
