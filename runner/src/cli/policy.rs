@@ -17,7 +17,7 @@ use crate::report::Format;
 /// Output formats of `policy list` and `policy test`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
-    /// A table.
+    /// For people (a table for `list`, each case for `test`).
     Human,
     /// JSON, for tools.
     Json,
