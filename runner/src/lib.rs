@@ -12,6 +12,7 @@ pub mod deploy;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod guard_isolate;
 pub mod guard_test;
 pub mod guard_view;
 pub mod policies;

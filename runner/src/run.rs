@@ -321,7 +321,13 @@ impl Checker<'_> {
             settings: &policy.settings,
             ..input.clone()
         };
-        let report = match loaded.evaluate(&input) {
+        // The guard policy isolates a rules file the sandbox stops from the others.
+        let evaluated = if policy.reads_guard_view() {
+            crate::guard_isolate::evaluate(loaded, &input)
+        } else {
+            loaded.evaluate(&input)
+        };
+        let report = match evaluated {
             Ok(report) => report,
             Err(e) => return policy_error(policy, template, e.to_string()),
         };

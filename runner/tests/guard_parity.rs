@@ -825,6 +825,48 @@ fn a_rule_that_recurses_or_explodes_is_stopped_by_the_sandbox() {
         "{finding}"
     );
 
+    // With other rules files, only the one the sandbox stops is lost, on every template.
+    std::fs::create_dir_all(d.join("rules")).unwrap();
+    std::fs::create_dir_all(d.join("templates")).unwrap();
+    std::fs::copy(d.join("loop.guard"), d.join("rules/loop.guard")).unwrap();
+    std::fs::write(
+        d.join("rules/ok.guard"),
+        "rule HAS_BUCKET {\n  Resources.*[ Type == 'AWS::S3::Bucket' ] !empty\n}\n",
+    )
+    .unwrap();
+    for i in 0..3 {
+        std::fs::copy(d.join("t.yaml"), d.join(format!("templates/t{i}.yaml"))).unwrap();
+    }
+    let out = common::preflight()
+        .current_dir(d)
+        .args([
+            "audit",
+            "templates",
+            "--rules",
+            "rules",
+            "--policy",
+            "guard",
+        ])
+        .args(["--sam", "off", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for t in report["templates"].as_array().unwrap() {
+        let rules: Vec<(&str, &str)> = t["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["rule"].as_str().unwrap(), r["status"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            rules,
+            [("loop/policy-error", "fail"), ("ok/HAS_BUCKET", "pass")],
+            "{}",
+            t["path"]
+        );
+    }
+
     // A comparison of every value with every other, over a big list: the evaluation
     // records each comparison and runs into the time or memory limit.
     let items: Vec<String> = (0..4000).map(|i| format!("v{i}")).collect();
