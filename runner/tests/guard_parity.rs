@@ -1017,3 +1017,84 @@ fn validate_cases_give_their_expected_status_through_check() {
     }
     assert!(failures.is_empty(), "{} mismatches", failures.len());
 }
+
+/// `GUARD_PARITY_CORPUS=1`: `preflight check` against `cfn-guard validate -r RULES -d T`
+/// with every registry rules file at once, on every serverless-patterns template that
+/// preflight's loader reads (two to three minutes on two cores; off by default).
+#[test]
+fn check_agrees_with_cfn_guard_validate_on_serverless_patterns() {
+    if std::env::var_os("GUARD_PARITY_CORPUS").is_none() {
+        println!("SKIPPED: set GUARD_PARITY_CORPUS=1 to compare over serverless-patterns");
+        return;
+    }
+    let (Some(registry), Some(patterns)) = (
+        common::corpus("aws-guard-rules-registry"),
+        common::corpus("serverless-patterns"),
+    ) else {
+        return;
+    };
+    let guard = cfn_guard();
+    let rules = registry.join("rules");
+    let index = std::fs::read_to_string(patterns.join("_templates.tsv")).unwrap();
+    let templates: Vec<PathBuf> = index
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            (cols.len() >= 7 && cols[3] == "1" && cols[6].is_empty())
+                .then(|| patterns.join(cols[0]))
+        })
+        .collect();
+    let results = parallel(&templates, |t| {
+        let ours = our_check(t, &rules);
+        if ours.is_empty() {
+            return None; // preflight's loader refuses it (a duplicate key, ...)
+        }
+        let out = Command::new(&guard)
+            .args([
+                "validate",
+                "--structured",
+                "-o",
+                "json",
+                "--show-summary",
+                "none",
+                "-r",
+            ])
+            .arg(&rules)
+            .arg("-d")
+            .arg(t)
+            .output()
+            .unwrap();
+        let reports: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let mut native = BTreeMap::new();
+        for r in reports.as_array().into_iter().flatten() {
+            let last = |n: &Value| n.as_str().unwrap().rsplit('/').next().unwrap().to_string();
+            for n in r["not_applicable"].as_array().into_iter().flatten() {
+                native.insert(last(n), "skip".to_string());
+            }
+            for n in r["compliant"].as_array().into_iter().flatten() {
+                native.insert(last(n), "pass".to_string());
+            }
+            for c in r["not_compliant"].as_array().into_iter().flatten() {
+                if c["Rule"]["name"].is_string() {
+                    native.insert(last(&c["Rule"]["name"]), "fail".to_string());
+                }
+            }
+        }
+        let mine: BTreeMap<String, String> = ours
+            .into_values()
+            .flat_map(|statuses| statuses.unwrap_or_default())
+            .collect();
+        Some((native == mine, mine.len()))
+    });
+    let compared: Vec<(bool, usize)> = results.iter().flatten().copied().collect();
+    let same = compared.iter().filter(|(s, _)| *s).count();
+    let statuses: usize = compared.iter().map(|(_, n)| n).sum();
+    println!(
+        "serverless-patterns parity: {same}/{} templates identical rule by rule ({statuses} \
+         statuses; {} templates preflight's loader refuses, not compared)",
+        compared.len(),
+        templates.len() - compared.len()
+    );
+    assert_eq!(same, compared.len());
+}
