@@ -1,20 +1,21 @@
 //! Parity of the `guard` policy with native cfn-guard 3.2.1, through the binaries.
 //!
 //! - `preflight policy test -r R -t T` against `cfn-guard test -r R -t T` on every rule /
-//!   test pair of the AWS Guard Rules Registry (and `-d` on its whole rules directory),
-//!   case by case and rule by rule, and the exit codes (cfn-guard 0 / 7 / 1 or 255 are
-//!   preflight's 0 / 1 / 2).
+//!   test pair of the AWS Guard Rules Registry, as they are and with every expectation
+//!   flipped (and `-d` on its whole rules directory), case by case and rule by rule, and
+//!   the exit codes (cfn-guard 0 / 7 / 1 or 255 are preflight's 0 / 1 / 2).
 //! - `preflight check T --rules DIR --policy guard` against `cfn-guard validate -r F -d T`
 //!   for each registry rules file F, rule by rule, on templates that are not in the shared
 //!   corpus (`tests/fixtures/guard/templates`). A difference is checked again with
-//!   cfn-guard on the canonical JSON preflight's loader made of the template: when that
-//!   agrees, the difference comes from reading the YAML (cfn-guard reads `!GetAtt A.B` as
-//!   the string `A.B`, CloudFormation and preflight as `["A", "B"]`), and it is counted
-//!   and printed, not failed.
+//!   cfn-guard on the canonical JSON preflight's loader made of the template, to tell a
+//!   difference in reading the YAML from one in evaluating it: the second fails the test,
+//!   the first is counted and printed (the guard policy reads templates as cfn-guard
+//!   does, so there should be none). With `GUARD_PARITY_CORPUS=1`, the same over serverless-patterns.
+//! - cfn-guard's own 58 validate cases through `preflight check`.
 //! - Robustness: a malformed template and a malformed rules file in one audit are both
 //!   reported with their locations while the rest is evaluated; a rule that recurses
 //!   without end (native cfn-guard overflows its stack and aborts) and one that explodes
-//!   are stopped by the sandbox.
+//!   are stopped by the sandbox, and the other rules files still report.
 //!
 //! The corpus tests print SKIPPED when `../shared/corpus` is absent. Native cfn-guard is
 //! expected at `target/tools/bin/cfn-guard` (`make tools`); a test that needs it fails
