@@ -10,7 +10,8 @@
 //!   cfn-guard on the canonical JSON preflight's loader made of the template, to tell a
 //!   difference in reading the YAML from one in evaluating it: the second fails the test,
 //!   the first is counted and printed (the guard policy reads templates as cfn-guard
-//!   does, so there should be none). With `GUARD_PARITY_CORPUS=1`, the same over serverless-patterns.
+//!   does, so there should be none). With `GUARD_PARITY_CORPUS=1`, the same over
+//!   serverless-patterns.
 //! - cfn-guard's own 58 validate cases through `preflight check`.
 //! - Robustness: a malformed template and a malformed rules file in one audit are both
 //!   reported with their locations while the rest is evaluated; a rule that recurses
