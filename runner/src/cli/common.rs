@@ -33,8 +33,8 @@ pub struct CheckOptions {
     /// Guard rule file or directory for the `guard` policy (repeatable).
     #[arg(long = "rules", value_name = "FILE|DIR")]
     pub rules: Vec<PathBuf>,
-    /// Guard input parameters file (repeatable).
-    #[arg(long = "input-parameters", value_name = "FILE")]
+    /// Guard input parameters file or directory (repeatable).
+    #[arg(long = "input-parameters", value_name = "FILE|DIR")]
     pub input_parameters: Vec<PathBuf>,
     /// Run only this policy (repeatable).
     #[arg(long = "policy", value_name = "NAME")]
