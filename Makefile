@@ -3,11 +3,14 @@
 #   make demo   build everything and run a gated deploy of the bundled example
 #   make test   build everything and run the whole test suite
 #
-# One cargo profile (release) is used for building and testing, so wasmtime is compiled
-# once. The built-in policies are built for wasm32-wasip2 by runner/builtins/build.rs,
-# then precompiled for this wasmtime and embedded by a second, incremental build.
+# Building and testing use one cargo invocation shape (release profile, whole workspace,
+# all features), so every dependency, wasmtime above all, is compiled once: a plain
+# `cargo build -p preflight` would unify features differently and build a second copy.
+# The built-in policies are built for wasm32-wasip2 by runner/builtins/build.rs, then
+# precompiled for this wasmtime and embedded by a second, incremental build.
 
 CARGO ?= cargo
+CARGO_FLAGS := --release --workspace --all-features
 PREFLIGHT := target/release/preflight
 VENV := target/venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -18,9 +21,9 @@ toolchain:
 	rustup target add wasm32-wasip2
 
 build: toolchain
-	$(CARGO) build --release -p preflight
+	$(CARGO) test $(CARGO_FLAGS) --no-run
 	$(PREFLIGHT) self precompile --out target/precompiled
-	$(CARGO) build --release -p preflight
+	$(CARGO) test $(CARGO_FLAGS) --no-run
 
 demo: build test-deps
 	cd examples/hello-sam && $(CURDIR)/$(PREFLIGHT) deploy
@@ -41,4 +44,4 @@ $(CFN_GUARD):
 	$(CARGO) install cfn-guard --version 3.2.1 --locked --root target/tools
 
 test: build test-deps tools
-	CI=true INSTA_UPDATE=no $(CARGO) test --release --workspace --all-features
+	CI=true INSTA_UPDATE=no $(CARGO) test $(CARGO_FLAGS)

@@ -19,6 +19,7 @@ pub mod policies;
 pub mod report;
 pub mod run;
 pub mod sam;
+pub mod scaffold;
 pub mod security;
 pub mod suppress;
 pub mod text;

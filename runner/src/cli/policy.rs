@@ -26,6 +26,19 @@ pub enum ListFormat {
 /// `preflight policy ...`
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
+    /// Create a new policy crate: one example rule with its fixture and snapshot test,
+    /// ready for `cargo test` and `cargo build --release --target wasm32-wasip2`.
+    New {
+        /// The policy's name (lowercase, digits and `-`), also the crate's.
+        name: String,
+        /// Where to create it (default: ./NAME).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The preflight-policy SDK (the `guest/` directory of a preflight checkout);
+        /// default: the one this binary was built from.
+        #[arg(long, value_name = "PATH")]
+        sdk: Option<PathBuf>,
+    },
     /// List the policies that would run, with their rules.
     List {
         /// Output format.
@@ -159,6 +172,21 @@ fn listing(policy: &ActivePolicy) -> PolicyListing {
 /// Runs a `policy` subcommand.
 pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
     match cmd {
+        PolicyCommand::New { name, dir, sdk } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from(&name));
+            let sdk = sdk
+                .or_else(crate::scaffold::default_sdk)
+                .ok_or_else(|| Failure::usage(crate::scaffold::ScaffoldError::NoSdk))?;
+            let files = crate::scaffold::create(&name, &dir, &sdk).map_err(Failure::usage)?;
+            for file in files {
+                println!("created {}", file.display());
+            }
+            println!(
+                "\nnext: cd {} && cargo test && cargo build --release --target wasm32-wasip2",
+                dir.display()
+            );
+            Ok(Exit::Pass)
+        }
         PolicyCommand::List {
             format,
             config,

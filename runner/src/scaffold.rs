@@ -1,0 +1,307 @@
+//! `preflight policy new`: a new policy crate, ready to test natively and to build for
+//! `wasm32-wasip2`, with one example rule, its fixture and its snapshot test.
+
+use std::path::{Path, PathBuf};
+
+/// Why a policy could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// The name is not usable as a crate and policy name.
+    #[error("policy name `{0}` must be lowercase letters, digits and `-`, starting with a letter")]
+    BadName(String),
+    /// The target directory exists and is not empty.
+    #[error("{0} already exists and is not empty")]
+    Exists(PathBuf),
+    /// The SDK could not be found.
+    #[error(
+        "cannot find the preflight-policy SDK; pass --sdk PATH (the `guest/` directory of a preflight checkout)"
+    )]
+    NoSdk,
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The SDK this binary was built from, when its sources are still there.
+pub fn default_sdk() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../guest");
+    dir.join("wit/policy.wit")
+        .is_file()
+        .then(|| dir.canonicalize().ok())
+        .flatten()
+}
+
+/// Writes the crate for policy `name` into `dir`, depending on the SDK at `sdk`.
+/// Returns the files written.
+pub fn create(name: &str, dir: &Path, sdk: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name.len() <= 40;
+    if !valid {
+        return Err(ScaffoldError::BadName(name.to_string()));
+    }
+    if dir.exists()
+        && dir
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(ScaffoldError::Exists(dir.to_path_buf()));
+    }
+    if !sdk.join("wit/policy.wit").is_file() {
+        return Err(ScaffoldError::NoSdk);
+    }
+    let sdk = sdk.canonicalize().unwrap_or_else(|_| sdk.to_path_buf());
+    let ident = pascal(name);
+    let code = code_prefix(name);
+    let files: [(&str, String); 8] = [
+        ("Cargo.toml", cargo_toml(name, &sdk)),
+        ("src/lib.rs", lib_rs(name, &ident)),
+        ("src/rules/mod.rs", RULES_MOD.to_string()),
+        ("src/rules/bucket_versioning.rs", rule_rs(&code, &ident)),
+        ("tests/fixtures/bucket_versioning.yaml", FIXTURE.to_string()),
+        (
+            &format!(
+                "src/rules/snapshots/{}__rules__bucket_versioning__tests__bucket_versioning.snap",
+                name.replace('-', "_")
+            ),
+            snapshot(&code),
+        ),
+        ("README.md", readme(name)),
+        (".gitignore", "/target\n".to_string()),
+    ];
+    let mut written = Vec::new();
+    for (relative, text) in files {
+        let path = dir.join(relative);
+        let io = |source| ScaffoldError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(io)?;
+        std::fs::write(&path, text).map_err(io)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn pascal(name: &str) -> String {
+    name.split('-')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Rule codes start with the policy's initials: `acme-rules` → `AR001`.
+fn code_prefix(name: &str) -> String {
+    let initials: String = name
+        .split('-')
+        .filter_map(|p| p.chars().next())
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if initials.is_empty() {
+        "POL".to_string()
+    } else {
+        initials
+    }
+}
+
+fn cargo_toml(name: &str, sdk: &Path) -> String {
+    let sdk = sdk.display().to_string().replace('\\', "/");
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+# A policy is its own workspace, wherever it lives.
+[workspace]
+
+[lib]
+crate-type = ["cdylib", "rlib"]
+
+[dependencies]
+preflight-policy = {{ path = "{sdk}" }}
+serde_json = "1"
+
+[dev-dependencies]
+preflight-policy = {{ path = "{sdk}", features = ["testing"] }}
+insta = "1"
+
+[profile.release]
+opt-level = "s"
+"#
+    )
+}
+
+fn lib_rs(name: &str, ident: &str) -> String {
+    format!(
+        r#"//! The `{name}` policy for preflight.
+
+mod rules;
+
+use preflight_policy::declare_policy;
+
+declare_policy! {{
+    /// The `{name}` policy.
+    pub struct {ident}Policy {{
+        id: "{name}",
+        version: env!("CARGO_PKG_VERSION"),
+        description: "Describe what this policy checks, for `preflight policy list`.",
+        rules: [
+            rules::bucket_versioning::BucketVersioning,
+        ],
+    }}
+}}
+
+#[cfg(target_arch = "wasm32")]
+preflight_policy::export_policy!({ident}Policy);
+"#
+    )
+}
+
+const RULES_MOD: &str =
+    "//! One rule per module; register each in `lib.rs`.\n\npub mod bucket_versioning;\n";
+
+fn rule_rs(code: &str, ident: &str) -> String {
+    format!(
+        r#"use preflight_policy::prelude::*;
+
+declare_rule! {{
+    /// ## What it does
+    /// Checks that every S3 bucket turns on versioning.
+    ///
+    /// ## Why is this bad?
+    /// Without versioning, an overwrite or a delete loses data for good.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Bucket:
+    ///   Type: AWS::S3::Bucket
+    /// ```
+    ///
+    /// ## Fix
+    /// Set `VersioningConfiguration.Status` to `Enabled`.
+    pub struct BucketVersioning {{
+        id: "{code}001",
+        name: "bucket-versioning",
+        title: "S3 buckets turn on versioning",
+        severity: Medium,
+        resource_types: ["AWS::S3::Bucket"],
+    }}
+}}
+
+impl Rule for BucketVersioning {{
+    fn check(&self, cx: &Context, out: &mut Findings) {{
+        for bucket in cx.template.resources_of_type("AWS::S3::Bucket") {{
+            let status = bucket.property_path("VersioningConfiguration/Status");
+            if status.as_ref().and_then(Node::as_str) != Some("Enabled") {{
+                let at = status.unwrap_or_else(|| bucket.node.clone());
+                out.add(&at, format!("bucket `{{}}` does not turn on versioning", bucket.id));
+            }}
+        }}
+    }}
+}}
+
+#[cfg(test)]
+mod tests {{
+    use preflight_policy::testing::run_file;
+
+    #[test]
+    fn bucket_versioning() {{
+        let outcome = run_file::<crate::{ident}Policy>("tests/fixtures/bucket_versioning.yaml");
+        assert_eq!(outcome.fired(), ["{code}001"]);
+        insta::assert_snapshot!(outcome.render());
+    }}
+}}
+"#
+    )
+}
+
+/// The example rule's accepted snapshot, so `cargo test` passes from the start.
+fn snapshot(code: &str) -> String {
+    format!(
+        r#"---
+source: src/rules/bucket_versioning.rs
+expression: outcome.render()
+---
+{code}001 medium tests/fixtures/bucket_versioning.yaml:11:9 [Suspended] bucket `Suspended` does not turn on versioning
+    |         Status: Suspended
+    |         ^^^^^^^^^^^^^^^^^
+{code}001 medium tests/fixtures/bucket_versioning.yaml:12:3 [Plain] bucket `Plain` does not turn on versioning
+    |   Plain:
+    |   ^^^^^^
+rules: {code}001=fail
+"#
+    )
+}
+
+const FIXTURE: &str = r#"Resources:
+  Versioned:
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration:
+        Status: Enabled
+  Suspended:
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration:
+        Status: Suspended
+  Plain:
+    Type: AWS::S3::Bucket
+"#;
+
+fn readme(name: &str) -> String {
+    let wasm = name.replace('-', "_");
+    format!(
+        r#"# {name}
+
+A preflight policy.
+
+```sh
+cargo test                                             # rules, natively, with snapshots (cargo insta review)
+cargo build --release --target wasm32-wasip2           # the component
+sha256sum target/wasm32-wasip2/release/{wasm}.wasm
+```
+
+Then in the project's `preflight.toml`:
+
+```toml
+[policies.{name}]
+path = "path/to/{name}/target/wasm32-wasip2/release/{wasm}.wasm"
+sha256 = "<the sha256 above>"
+enforcement = "hard-mandatory"   # or soft-mandatory, advisory
+```
+
+`preflight policy list` shows its rules; `preflight check template.yaml` runs it.
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes() {
+        assert_eq!(pascal("acme-rules"), "AcmeRules");
+        assert_eq!(code_prefix("acme-rules"), "AR");
+        assert!(matches!(
+            create("Bad Name", Path::new("/nonexistent"), Path::new(".")),
+            Err(ScaffoldError::BadName(_))
+        ));
+    }
+}
