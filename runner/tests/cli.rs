@@ -225,3 +225,17 @@ fn policy_list_describes_rules() {
     assert!(tpl001["help"].as_str().unwrap().contains("## What it does"));
     assert!(tpl001["equivalents"]["cfn-lint"].is_array());
 }
+
+#[test]
+fn no_colour_when_output_is_not_a_terminal() {
+    let output = preflight()
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .current_dir(fixture(""))
+        .args(["check", "--sam", "off", "missing-sub.yaml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("error[TPL001]"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "ANSI escapes in piped output: {stdout:?}");
+}
