@@ -7,7 +7,7 @@ use std::path::Path;
 use preflight_template::{Limits, Template};
 use serde_json::Value;
 
-use crate::{Input, Policy, Report};
+use crate::{Input, Policy, PolicyMeta, Report};
 
 /// A policy's report on a fixture, with the loaded fixture to locate findings in.
 pub struct Outcome {
@@ -125,5 +125,109 @@ impl Outcome {
             }
         }
         ids
+    }
+}
+
+/// Checks the conventions of a rule-set policy and returns its metadata for further
+/// checks: rule codes are `{prefix}001`, `{prefix}002`, ... in registry order; names are
+/// unique and kebab-case; titles are non-empty without a final period; help has exactly
+/// the headings `## What it does`, `## Why is this bad?`, `## Example`, `## Fix`; and
+/// each rule has a fixture in `fixtures` whose file name starts with its code in lower
+/// case.
+///
+/// # Panics
+/// On the first rule that breaks a convention, naming it.
+pub fn assert_rules_well_described<P: Policy>(
+    prefix: &str,
+    fixtures: impl AsRef<Path>,
+) -> PolicyMeta {
+    let meta = P::metadata();
+    let fixtures: Vec<String> = std::fs::read_dir(fixtures.as_ref())
+        .unwrap_or_else(|e| panic!("fixtures folder {}: {e}", fixtures.as_ref().display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    for (i, rule) in meta.rules.iter().enumerate() {
+        assert_eq!(
+            rule.id,
+            format!("{prefix}{:03}", i + 1),
+            "rules are registered in code order"
+        );
+        let kebab = !rule.name.is_empty()
+            && rule
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        assert!(kebab, "{}: name {:?} is not kebab-case", rule.id, rule.name);
+        assert!(
+            !names.contains(&rule.name.as_str()),
+            "{}: duplicate name",
+            rule.id
+        );
+        names.push(&rule.name);
+        assert!(
+            !rule.title.is_empty() && !rule.title.ends_with('.'),
+            "{}: title",
+            rule.id
+        );
+        let headings: Vec<&str> = rule.help.lines().filter(|l| l.starts_with("## ")).collect();
+        assert_eq!(
+            headings,
+            [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix"
+            ],
+            "{}: help headings",
+            rule.id
+        );
+        let code = rule.id.to_ascii_lowercase();
+        assert!(
+            fixtures.iter().any(|f| f.starts_with(&code)),
+            "{}: no fixture named {code}*",
+            rule.id
+        );
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    declare_rule! {
+        /// ## What it does
+        /// Nothing.
+        /// ## Why is this bad?
+        /// It is not.
+        /// ## Example
+        /// None.
+        /// ## Fix
+        /// None.
+        pub struct Misnumbered {
+            id: "X002",
+            name: "misnumbered",
+            title: "A rule registered out of order",
+            severity: Low,
+        }
+    }
+
+    impl Rule for Misnumbered {
+        fn check(&self, _: &Context, _: &mut Findings) {}
+    }
+
+    declare_policy! {
+        struct Broken { id: "broken", version: "0", description: "", rules: [Misnumbered], }
+    }
+
+    #[test]
+    #[should_panic(expected = "rules are registered in code order")]
+    fn conventions_are_enforced() {
+        assert_rules_well_described::<Broken>(
+            "X",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
+        );
     }
 }

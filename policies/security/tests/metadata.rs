@@ -4,57 +4,19 @@
 use std::path::Path;
 
 use preflight_policy::Policy;
+use preflight_policy::testing::assert_rules_well_described;
 use preflight_policy_security::SecurityPolicy;
 
 #[test]
 fn rules_are_well_described() {
-    let meta = SecurityPolicy::metadata();
+    let meta = assert_rules_well_described::<SecurityPolicy>(
+        "SEC",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    );
     assert_eq!(meta.id, "security");
     assert!(meta.reusable);
     assert!(meta.rules.len() >= 30);
-    let fixtures: Vec<String> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
-            .expect("fixtures folder")
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .collect();
-    let mut names = Vec::new();
-    for (i, rule) in meta.rules.iter().enumerate() {
-        assert_eq!(rule.id, format!("SEC{:03}", i + 1), "registry order");
-        assert!(
-            !rule.name.is_empty()
-                && rule
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-            "{}: name {:?} is not kebab-case",
-            rule.id,
-            rule.name
-        );
-        assert!(!names.contains(&rule.name), "{}: duplicate name", rule.id);
-        names.push(rule.name.clone());
-        assert!(
-            !rule.title.is_empty() && !rule.title.ends_with('.'),
-            "{}: title",
-            rule.id
-        );
-        let headings: Vec<&str> = rule.help.lines().filter(|l| l.starts_with("## ")).collect();
-        assert_eq!(
-            headings,
-            [
-                "## What it does",
-                "## Why is this bad?",
-                "## Example",
-                "## Fix"
-            ],
-            "{}: help headings",
-            rule.id
-        );
-        let prefix = rule.id.to_ascii_lowercase();
-        assert!(
-            fixtures.iter().any(|f| f.starts_with(&prefix)),
-            "{}: no fixture tests/fixtures/{prefix}*",
-            rule.id
-        );
+    for rule in &meta.rules {
         for eq in &rule.equivalents {
             assert!(
                 matches!(eq.tool.as_str(), "cfn_nag" | "checkov"),
