@@ -255,6 +255,20 @@ fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetE
     Ok(settings.to_string())
 }
 
+/// The files under `dir` (ignore files not honoured) that `keep` accepts, sorted so runs
+/// are reproducible.
+fn files_under(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.is_file() && keep(p))
+        .collect();
+    found.sort();
+    found
+}
+
 /// Guard parameter files: each file named, each directory walked for the files
 /// `cfn-guard validate --input-parameters` reads from one (`.yaml`, `.yml`, `.json`,
 /// `.jsn`, `.template`), sorted.
@@ -262,20 +276,11 @@ fn guard_parameter_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(path)
-                .standard_filters(false)
-                .build()
-                .filter_map(Result::ok)
-                .map(|e| e.into_path())
-                .filter(|p| {
-                    p.is_file()
-                        && [".yaml", ".yml", ".json", ".jsn", ".template"]
-                            .iter()
-                            .any(|ext| p.to_string_lossy().ends_with(ext))
-                })
-                .collect();
-            found.sort();
-            files.extend(found);
+            files.extend(files_under(path, |p| {
+                [".yaml", ".yml", ".json", ".jsn", ".template"]
+                    .iter()
+                    .any(|ext| p.to_string_lossy().ends_with(ext))
+            }));
         } else {
             files.push(path.clone());
         }
@@ -289,20 +294,12 @@ pub fn read_guard_rules(paths: &[PathBuf]) -> Result<Vec<Value>, PolicySetError>
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(path)
-                .standard_filters(false)
-                .build()
-                .filter_map(Result::ok)
-                .map(|e| e.into_path())
-                .filter(|p| {
-                    p.is_file()
-                        && matches!(
-                            p.extension().and_then(|e| e.to_str()),
-                            Some("guard" | "ruleset")
-                        )
-                })
-                .collect();
-            found.sort();
+            let found = files_under(path, |p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("guard" | "ruleset")
+                )
+            });
             files.extend(found.into_iter().map(|f| (rule_name(path, &f), f)));
         } else {
             files.push((

@@ -110,6 +110,34 @@ pub struct PolicySummary {
     pub rules: Vec<preflight_policy::RuleInfo>,
 }
 
+/// How many findings of a template block, warn, and are suppressed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Blocking findings.
+    pub blocking: usize,
+    /// Findings that neither block nor are suppressed.
+    pub warnings: usize,
+    /// Suppressed or overridden findings.
+    pub suppressed: usize,
+}
+
+impl TemplateReport {
+    /// Counts its findings by how they are judged.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for f in &self.findings {
+            if f.blocking {
+                tally.blocking += 1;
+            } else if f.suppressed.is_some() {
+                tally.suppressed += 1;
+            } else {
+                tally.warnings += 1;
+            }
+        }
+        tally
+    }
+}
+
 impl RunReport {
     /// Whether any template failed to load.
     pub fn has_load_errors(&self) -> bool {

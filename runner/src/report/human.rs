@@ -8,7 +8,7 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::finding::Finding;
-use crate::run::{RunReport, TemplateReport};
+use crate::run::{RunReport, Tally, TemplateReport};
 use crate::sam::SamStatus;
 use crate::verdict::Verdict;
 use preflight_policy::Status;
@@ -29,21 +29,10 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .filter(|t| t.verdict == Verdict::Fail)
         .count();
-    let blocking: usize = report
-        .templates
-        .iter()
-        .map(|t| t.findings.iter().filter(|f| f.blocking).count())
-        .sum();
-    let warnings: usize = report
-        .templates
-        .iter()
-        .map(|t| {
-            t.findings
-                .iter()
-                .filter(|f| !f.blocking && f.suppressed.is_none())
-                .count()
-        })
-        .sum();
+    let (blocking, warnings) = report.templates.iter().fold((0, 0), |(b, w), t| {
+        let tally = t.tally();
+        (b + tally.blocking, w + tally.warnings)
+    });
     writeln!(
         out,
         "\n{}: {} template{} checked, {} failed; {} blocking finding{}, {} warning{} ({} ms)",
@@ -188,13 +177,11 @@ fn next_char_end(source: &str, start: usize) -> usize {
 }
 
 fn summary_line(t: &TemplateReport) -> String {
-    let blocking = t.findings.iter().filter(|f| f.blocking).count();
-    let warnings = t
-        .findings
-        .iter()
-        .filter(|f| !f.blocking && f.suppressed.is_none())
-        .count();
-    let suppressed = t.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let Tally {
+        blocking,
+        warnings,
+        suppressed,
+    } = t.tally();
     let count = |s: Status| t.rules.iter().filter(|r| r.status == s).count();
     let mut parts = vec![format!(
         "{} blocking, {} warning{}",

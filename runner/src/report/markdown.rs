@@ -26,12 +26,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "|---|---|---:|---:|---|")?;
     for t in &report.templates {
-        let blocking = t.findings.iter().filter(|f| f.blocking).count();
-        let warnings = t
-            .findings
-            .iter()
-            .filter(|f| !f.blocking && f.suppressed.is_none())
-            .count();
+        let tally = t.tally();
         let sam = match &t.sam {
             None => "not run",
             Some(s) if s.status == SamStatus::Passed => "passed",
@@ -43,8 +38,8 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             cell(&t.path),
             icon(t.verdict),
             t.verdict.as_str(),
-            blocking,
-            warnings,
+            tally.blocking,
+            tally.warnings,
             sam
         )?;
     }
