@@ -237,5 +237,8 @@ fn no_colour_when_output_is_not_a_terminal() {
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("error[TPL001]"), "{stdout}");
-    assert!(!stdout.contains('\x1b'), "ANSI escapes in piped output: {stdout:?}");
+    assert!(
+        !stdout.contains('\x1b'),
+        "ANSI escapes in piped output: {stdout:?}"
+    );
 }
