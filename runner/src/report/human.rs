@@ -2,6 +2,7 @@
 //! then a summary per template and for the run. Colour is added by the caller's stream
 //! (anstream strips it when the output is not a terminal).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use annotate_snippets::renderer::DecorStyle;
@@ -16,8 +17,14 @@ use preflight_policy::Status;
 /// Writes the human report.
 pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let renderer = Renderer::styled().decor_style(DecorStyle::Unicode);
+    let fixes: HashMap<&str, String> = report
+        .policies
+        .iter()
+        .flat_map(|p| p.rules.iter())
+        .filter_map(|r| Some((r.id.as_str(), fix_of(&r.help)?)))
+        .collect();
     for template in &report.templates {
-        write_template(template, &renderer, out)?;
+        write_template(template, &fixes, &renderer, out)?;
     }
     for policy in &report.policies {
         if let Some(error) = &policy.error {
@@ -48,7 +55,12 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
-fn write_template(t: &TemplateReport, renderer: &Renderer, out: &mut dyn Write) -> io::Result<()> {
+fn write_template(
+    t: &TemplateReport,
+    fixes: &HashMap<&str, String>,
+    renderer: &Renderer,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let source = t.source.as_deref().unwrap_or("");
     if let Some(error) = &t.error {
         let title = format!("cannot load template: {}", error.message);
@@ -88,7 +100,8 @@ fn write_template(t: &TemplateReport, renderer: &Renderer, out: &mut dyn Write) 
         writeln!(out, "{}\n", renderer.render(&report))?;
     }
     for finding in &t.findings {
-        write_finding(finding, source, &t.path, renderer, out)?;
+        let fix = fixes.get(finding.rule.as_str()).map(String::as_str);
+        write_finding(finding, fix, source, &t.path, renderer, out)?;
     }
     if let Some(changes) = &t.security_changes {
         writeln!(out, "Security changes in {} against the baseline:", t.path)?;
@@ -100,6 +113,7 @@ fn write_template(t: &TemplateReport, renderer: &Renderer, out: &mut dyn Write) 
 
 fn write_finding(
     f: &Finding,
+    fix: Option<&str>,
     source: &str,
     path: &str,
     renderer: &Renderer,
@@ -139,12 +153,27 @@ fn write_finding(
             ),
         );
     }
+    if let Some(fix) = fix {
+        group = group.element(Level::HELP.message(fix));
+    }
     let suppressed;
     if let Some(s) = &f.suppressed {
         suppressed = format!("suppressed by {}: {}", s.by, s.reason);
         group = group.element(Level::NOTE.message(suppressed.as_str()));
     }
     writeln!(out, "{}\n", renderer.render(&[group]))
+}
+
+/// The first paragraph of a rule's `## Fix` section, on one line.
+fn fix_of(help: &str) -> Option<String> {
+    let after = help.split("## Fix").nth(1)?;
+    let paragraph: Vec<&str> = after
+        .trim_start()
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("```"))
+        .map(str::trim)
+        .collect();
+    (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
 /// Limits a span to its first line (a finding on a whole resource would otherwise print
