@@ -199,3 +199,26 @@ fn wrong_sha256_is_a_configuration_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("but the configuration pins"), "{stderr}");
 }
+
+#[test]
+fn guest_stderr_goes_to_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hostile_guest();
+    let config = format!(
+        "[policies.hostile]\npath = {:?}\nsha256 = {:?}\nsettings = {{ attack = \"panic\" }}\n",
+        wasm.display().to_string(),
+        sha256(&wasm),
+    );
+    std::fs::write(dir.path().join("preflight.toml"), config).unwrap();
+    let output = preflight()
+        .current_dir(dir.path())
+        .args(["-vv", "check", "--sam", "off", "--format", "json"])
+        .arg(fixture("clean.yaml"))
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("stderr:") && log.contains("hostile policy panicked on purpose"),
+        "{log}"
+    );
+}

@@ -276,6 +276,7 @@ impl LoadedPolicy {
         match f(&policy, &mut store) {
             Ok(result) => {
                 tracing::trace!(policy = &*self.label, elapsed = ?started.elapsed(), "evaluated");
+                store.data_mut().log_stderr();
                 if self.meta.reusable
                     && let Ok(mut pool) = self.pool.lock()
                 {
@@ -283,7 +284,10 @@ impl LoadedPolicy {
                 }
                 Ok(result)
             }
-            Err(e) => Err(self.classify(e, &store)),
+            Err(e) => {
+                store.data_mut().log_stderr();
+                Err(self.classify(e, &store))
+            }
         }
     }
 

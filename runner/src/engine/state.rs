@@ -29,6 +29,8 @@ pub(crate) struct HostState {
     memory_limit: usize,
     policy: Arc<str>,
     stderr: MemoryOutputPipe,
+    /// How much of `stderr` has been passed to the log already.
+    stderr_logged: usize,
 }
 
 impl HostState {
@@ -43,6 +45,20 @@ impl HostState {
             memory_limit,
             policy,
             stderr,
+            stderr_logged: 0,
+        }
+    }
+
+    /// Passes what the guest wrote to standard error since the last call to the log
+    /// (`policy` target, debug level), so a chatty policy is visible with `-vv`.
+    pub fn log_stderr(&mut self) {
+        let bytes = self.stderr.contents();
+        if bytes.len() > self.stderr_logged {
+            let text = String::from_utf8_lossy(&bytes[self.stderr_logged..]);
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                tracing::debug!(target: "policy", policy = &*self.policy, "stderr: {line}");
+            }
+            self.stderr_logged = bytes.len();
         }
     }
 
