@@ -20,7 +20,7 @@ fn main() {
     let workspace = manifest.join("../..").canonicalize().unwrap();
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-env-changed=PREFLIGHT_GUEST_DIR");
-    for dir in ["guest", "policies", "template/src"] {
+    for dir in ["guest", "policies", "template/src", "vendor"] {
         println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
     }
     let precompiled_dir = workspace.join("target/precompiled");
