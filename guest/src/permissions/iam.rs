@@ -709,30 +709,23 @@ fn lambda_permission(resource: &Resource<'_>, props_ptr: &str, model: &mut Model
         pointer: child(props_ptr, key),
         when: Vec::new(),
     };
-    let function: Vec<Element> = get("FunctionName")
-        .map(|v| {
-            items(v, &child(props_ptr, "FunctionName"), &[])
-                .into_iter()
-                .map(|a| Element {
-                    value: render(a.value),
-                    pointer: a.pointer,
-                    when: a.when,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let actions: Vec<Element> = get("Action")
-        .map(|v| {
-            items(v, &child(props_ptr, "Action"), &[])
-                .into_iter()
-                .map(|a| Element {
-                    value: render(a.value),
-                    pointer: a.pointer,
-                    when: a.when,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // A property's value or list items (both `Fn::If` branches), rendered.
+    let listed = |key: &str| -> Vec<Element> {
+        get(key)
+            .map(|v| {
+                items(v, &child(props_ptr, key), &[])
+                    .into_iter()
+                    .map(|a| Element {
+                        value: render(a.value),
+                        pointer: a.pointer,
+                        when: a.when,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let function = listed("FunctionName");
+    let actions = listed("Action");
     let mut principals = Vec::new();
     if let Some(v) = get("Principal") {
         for alt in alternatives(v, &child(props_ptr, "Principal"), &[]) {
