@@ -86,7 +86,9 @@ pub use model::{
     Status,
 };
 pub use node::Node;
-pub use rule::{Context, Findings, RegisteredRule, Rule, RuleDef, RuleMeta, RuleSet, help_text};
+pub use rule::{
+    Cache, Context, Findings, RegisteredRule, Rule, RuleDef, RuleMeta, RuleSet, help_text,
+};
 pub use template::{PSEUDO_PARAMETERS, Resource, Template};
 
 #[doc(hidden)]

@@ -1,6 +1,10 @@
 //! Rules and rule sets: one rule per module, declared with [`declare_rule!`], collected
 //! into a policy with [`declare_policy!`].
 
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use crate::model::{
@@ -103,7 +107,8 @@ impl<T: Rule + RuleDef> RegisteredRule for T {
     }
 }
 
-/// What a rule sees: the template, the baseline, the path and the policy's settings.
+/// What a rule sees: the template, the baseline, the path and the policy's settings,
+/// and a cache of what the rules of one evaluation share ([`Context::cached`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     /// The template being checked.
@@ -114,17 +119,60 @@ pub struct Context<'a> {
     pub path: &'a str,
     /// The policy's settings.
     pub settings: &'a Value,
+    cache: &'a Cache,
 }
 
 impl<'a> Context<'a> {
-    /// A context over a parsed input.
-    pub fn new(input: &'a Input) -> Context<'a> {
+    /// A context over a parsed input, sharing `cache` between the rules that see it.
+    /// One evaluation, one cache: a cache must not outlive the input it was filled from.
+    pub fn new(input: &'a Input, cache: &'a Cache) -> Context<'a> {
         Context {
             template: Template::new(&input.template),
             baseline: input.baseline.as_ref().map(Template::new),
             path: &input.path,
             settings: &input.settings,
+            cache,
         }
+    }
+
+    /// A value derived from this evaluation's input, built by the first rule that asks
+    /// for it and shared by the others (an index, a permission model): one value per
+    /// type `T`, so a policy that caches two values of one type wraps them in newtypes.
+    /// `build` may itself ask for other cached values.
+    pub fn cached<T: Any>(&self, build: impl FnOnce(&Context<'a>) -> T) -> Rc<T> {
+        if let Some(hit) = self.cache.get::<T>() {
+            return hit;
+        }
+        let value = Rc::new(build(self));
+        self.cache.put(Rc::clone(&value));
+        value
+    }
+}
+
+/// Values the rules of one evaluation share, one per type (see [`Context::cached`]).
+/// Guests evaluate one template at a time on one thread, so the cache is not `Sync`.
+#[derive(Default)]
+pub struct Cache {
+    entries: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
+}
+
+impl Cache {
+    fn get<T: Any>(&self) -> Option<Rc<T>> {
+        let entries = self.entries.borrow();
+        let (_, value) = entries.iter().find(|(id, _)| *id == TypeId::of::<T>())?;
+        Rc::clone(value).downcast::<T>().ok()
+    }
+
+    fn put<T: Any>(&self, value: Rc<T>) {
+        self.entries.borrow_mut().push((TypeId::of::<T>(), value));
+    }
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("entries", &self.entries.borrow().len())
+            .finish()
     }
 }
 
@@ -207,7 +255,8 @@ impl RuleSet {
         if !input.template.is_object() {
             return Err("the template is not a mapping".to_string());
         }
-        let cx = Context::new(input);
+        let cache = Cache::default();
+        let cx = Context::new(input, &cache);
         let disabled: Vec<&str> = input
             .settings
             .get("disable")
@@ -311,4 +360,44 @@ macro_rules! declare_policy {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    struct Count(usize);
+    struct Double(usize);
+
+    fn input() -> Input {
+        Input::from_json(r#"{"Resources":{}}"#, None, "t.json", "{}").expect("input")
+    }
+
+    #[test]
+    fn cached_builds_once_per_cache_and_may_nest() {
+        let input = input();
+        let built = Cell::new(0);
+        let cache = Cache::default();
+        let cx = Context::new(&input, &cache);
+        let count = |cx: &Context<'_>| {
+            cx.cached(|_| {
+                built.set(built.get() + 1);
+                Count(7)
+            })
+        };
+        assert_eq!(count(&cx).0, 7);
+        let copy = cx;
+        assert_eq!(count(&copy).0, 7);
+        assert_eq!(built.get(), 1, "a second ask shares the first value");
+        let double = cx.cached(|cx| Double(count(cx).0 * 2));
+        assert_eq!(double.0, 14);
+        assert_eq!(built.get(), 1);
+
+        let fresh = Cache::default();
+        let cx = Context::new(&input, &fresh);
+        assert_eq!(count(&cx).0, 7);
+        assert_eq!(built.get(), 2, "another evaluation builds its own");
+    }
 }

@@ -12,15 +12,11 @@
 mod rules;
 mod support;
 
-use preflight_policy::{Input, Policy, PolicyMeta, Report, RuleSet};
+use preflight_policy::declare_policy;
 
-/// The `security` policy.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SecurityPolicy;
-
-impl SecurityPolicy {
-    /// The policy's rules, in registry order.
-    pub const RULES: RuleSet = RuleSet {
+declare_policy! {
+    /// The `security` policy.
+    pub struct SecurityPolicy {
         id: "security",
         version: env!("CARGO_PKG_VERSION"),
         description: "Security checks of CloudFormation and SAM templates, before the SAM transform: \
@@ -30,69 +26,58 @@ impl SecurityPolicy {
             permissions and APIs, encryption at rest, KMS key rotation, plaintext secrets, \
             publicly accessible data stores, TLS on load balancers, CloudFront and API domains, \
             and access logging.",
-        rules: &[
-            &rules::sec001_iam_full_admin_statement::IamFullAdminStatement,
-            &rules::sec002_iam_wildcard_action::IamWildcardAction,
-            &rules::sec003_iam_wildcard_resource::IamWildcardResource,
-            &rules::sec004_iam_pass_role_wildcard::IamPassRoleWildcard,
-            &rules::sec005_allow_not_action::AllowNotAction,
-            &rules::sec006_allow_not_resource::AllowNotResource,
-            &rules::sec007_allow_not_principal::AllowNotPrincipal,
-            &rules::sec008_trust_any_principal::TrustAnyPrincipal,
-            &rules::sec009_trust_account_without_condition::TrustAccountWithoutCondition,
-            &rules::sec010_trust_wildcard_action::TrustWildcardAction,
-            &rules::sec011_administrator_access_policy::AdministratorAccessPolicy,
-            &rules::sec012_elevated_managed_policy::ElevatedManagedPolicy,
-            &rules::sec013_policy_on_user::PolicyOnUser,
-            &rules::sec014_ssh_open_to_world::SshOpenToWorld,
-            &rules::sec015_rdp_open_to_world::RdpOpenToWorld,
-            &rules::sec016_database_port_open_to_world::DatabasePortOpenToWorld,
-            &rules::sec017_all_ports_open_to_world::AllPortsOpenToWorld,
-            &rules::sec018_port_open_to_world::PortOpenToWorld,
-            &rules::sec019_egress_open_to_world::EgressOpenToWorld,
-            &rules::sec020_s3_public_acl::S3PublicAcl,
-            &rules::sec021_s3_public_access_block::S3PublicAccessBlock,
-            &rules::sec022_resource_policy_any_principal::ResourcePolicyAnyPrincipal,
-            &rules::sec023_resource_policy_wildcard_action::ResourcePolicyWildcardAction,
-            &rules::sec024_lambda_permission_without_source::LambdaPermissionWithoutSource,
-            &rules::sec025_function_url_without_auth::FunctionUrlWithoutAuth,
-            &rules::sec026_api_without_authorization::ApiWithoutAuthorization,
-            &rules::sec027_s3_bucket_encryption::S3BucketEncryption,
-            &rules::sec028_ebs_volume_encryption::EbsVolumeEncryption,
-            &rules::sec029_database_storage_encryption::DatabaseStorageEncryption,
-            &rules::sec030_dynamodb_table_encryption::DynamoDbTableEncryption,
-            &rules::sec031_sns_topic_encryption::SnsTopicEncryption,
-            &rules::sec032_sqs_queue_encryption::SqsQueueEncryption,
-            &rules::sec033_efs_encryption::EfsEncryption,
-            &rules::sec034_log_group_encryption::LogGroupEncryption,
-            &rules::sec035_kms_key_rotation::KmsKeyRotation,
-            &rules::sec036_lambda_environment_secret::LambdaEnvironmentSecret,
-            &rules::sec037_secret_parameter_default::SecretParameterDefault,
-            &rules::sec038_user_data_secret::UserDataSecret,
-            &rules::sec039_plaintext_password_property::PlaintextPasswordProperty,
-            &rules::sec040_publicly_accessible_database::PubliclyAccessibleDatabase,
-            &rules::sec041_load_balancer_http_listener::LoadBalancerHttpListener,
-            &rules::sec042_load_balancer_tls_policy::LoadBalancerTlsPolicy,
-            &rules::sec043_cloudfront_viewer_protocol::CloudFrontViewerProtocol,
-            &rules::sec044_cloudfront_tls_version::CloudFrontTlsVersion,
-            &rules::sec045_api_domain_tls::ApiDomainTls,
-            &rules::sec046_s3_access_logging::S3AccessLogging,
-            &rules::sec047_api_access_logging::ApiAccessLogging,
-            &rules::sec048_cloudtrail_logging::CloudTrailLogging,
-            &rules::sec049_load_balancer_access_logging::LoadBalancerAccessLogging,
-            &rules::sec050_cloudfront_access_logging::CloudFrontAccessLogging,
+        rules: [
+            rules::sec001_iam_full_admin_statement::IamFullAdminStatement,
+            rules::sec002_iam_wildcard_action::IamWildcardAction,
+            rules::sec003_iam_wildcard_resource::IamWildcardResource,
+            rules::sec004_iam_pass_role_wildcard::IamPassRoleWildcard,
+            rules::sec005_allow_not_action::AllowNotAction,
+            rules::sec006_allow_not_resource::AllowNotResource,
+            rules::sec007_allow_not_principal::AllowNotPrincipal,
+            rules::sec008_trust_any_principal::TrustAnyPrincipal,
+            rules::sec009_trust_account_without_condition::TrustAccountWithoutCondition,
+            rules::sec010_trust_wildcard_action::TrustWildcardAction,
+            rules::sec011_administrator_access_policy::AdministratorAccessPolicy,
+            rules::sec012_elevated_managed_policy::ElevatedManagedPolicy,
+            rules::sec013_policy_on_user::PolicyOnUser,
+            rules::sec014_ssh_open_to_world::SshOpenToWorld,
+            rules::sec015_rdp_open_to_world::RdpOpenToWorld,
+            rules::sec016_database_port_open_to_world::DatabasePortOpenToWorld,
+            rules::sec017_all_ports_open_to_world::AllPortsOpenToWorld,
+            rules::sec018_port_open_to_world::PortOpenToWorld,
+            rules::sec019_egress_open_to_world::EgressOpenToWorld,
+            rules::sec020_s3_public_acl::S3PublicAcl,
+            rules::sec021_s3_public_access_block::S3PublicAccessBlock,
+            rules::sec022_resource_policy_any_principal::ResourcePolicyAnyPrincipal,
+            rules::sec023_resource_policy_wildcard_action::ResourcePolicyWildcardAction,
+            rules::sec024_lambda_permission_without_source::LambdaPermissionWithoutSource,
+            rules::sec025_function_url_without_auth::FunctionUrlWithoutAuth,
+            rules::sec026_api_without_authorization::ApiWithoutAuthorization,
+            rules::sec027_s3_bucket_encryption::S3BucketEncryption,
+            rules::sec028_ebs_volume_encryption::EbsVolumeEncryption,
+            rules::sec029_database_storage_encryption::DatabaseStorageEncryption,
+            rules::sec030_dynamodb_table_encryption::DynamoDbTableEncryption,
+            rules::sec031_sns_topic_encryption::SnsTopicEncryption,
+            rules::sec032_sqs_queue_encryption::SqsQueueEncryption,
+            rules::sec033_efs_encryption::EfsEncryption,
+            rules::sec034_log_group_encryption::LogGroupEncryption,
+            rules::sec035_kms_key_rotation::KmsKeyRotation,
+            rules::sec036_lambda_environment_secret::LambdaEnvironmentSecret,
+            rules::sec037_secret_parameter_default::SecretParameterDefault,
+            rules::sec038_user_data_secret::UserDataSecret,
+            rules::sec039_plaintext_password_property::PlaintextPasswordProperty,
+            rules::sec040_publicly_accessible_database::PubliclyAccessibleDatabase,
+            rules::sec041_load_balancer_http_listener::LoadBalancerHttpListener,
+            rules::sec042_load_balancer_tls_policy::LoadBalancerTlsPolicy,
+            rules::sec043_cloudfront_viewer_protocol::CloudFrontViewerProtocol,
+            rules::sec044_cloudfront_tls_version::CloudFrontTlsVersion,
+            rules::sec045_api_domain_tls::ApiDomainTls,
+            rules::sec046_s3_access_logging::S3AccessLogging,
+            rules::sec047_api_access_logging::ApiAccessLogging,
+            rules::sec048_cloudtrail_logging::CloudTrailLogging,
+            rules::sec049_load_balancer_access_logging::LoadBalancerAccessLogging,
+            rules::sec050_cloudfront_access_logging::CloudFrontAccessLogging,
         ],
-    };
-}
-
-impl Policy for SecurityPolicy {
-    fn metadata() -> PolicyMeta {
-        Self::RULES.metadata()
-    }
-
-    /// Builds the permission model once for the whole evaluation, then runs every rule.
-    fn evaluate(input: &Input) -> Result<Report, String> {
-        support::with_model(&input.template, || Self::RULES.evaluate(input))
     }
 }
 

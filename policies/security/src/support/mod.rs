@@ -8,7 +8,6 @@ pub mod iam;
 pub mod network;
 pub mod secrets;
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -20,35 +19,10 @@ pub use iam::*;
 pub use network::*;
 pub use secrets::*;
 
-thread_local! {
-    /// The model of the template being evaluated, keyed by the address of its value.
-    static MODEL: RefCell<Option<(usize, Rc<Model>)>> = const { RefCell::new(None) };
-}
-
-fn address(value: &Value) -> usize {
-    value as *const Value as usize
-}
-
-/// Runs `f` with the permission model of `template` built once for all rules.
-pub fn with_model<T>(template: &Value, f: impl FnOnce() -> T) -> T {
-    let model = Rc::new(Model::from_template(template));
-    MODEL.with(|m| *m.borrow_mut() = Some((address(template), model)));
-    let out = f();
-    MODEL.with(|m| *m.borrow_mut() = None);
-    out
-}
-
-/// The permission model of the template in `cx`: the one built for this evaluation, or a
-/// fresh one when a rule runs on its own.
+/// The permission model of the template in `cx`, built once per evaluation (the SDK's
+/// per-evaluation cache) and shared by every rule.
 pub fn model(cx: &Context<'_>) -> Rc<Model> {
-    let root = cx.template.root().value();
-    let cached = MODEL.with(|m| {
-        m.borrow()
-            .as_ref()
-            .filter(|(at, _)| *at == address(root))
-            .map(|(_, model)| Rc::clone(model))
-    });
-    cached.unwrap_or_else(|| Rc::new(Model::from_template(root)))
+    cx.cached(|cx| Model::from_template(cx.template.root().value()))
 }
 
 /// Remembers keys already reported, so that one source node gives one finding even when
