@@ -6,6 +6,7 @@
 
 pub mod iam;
 pub mod network;
+pub mod props;
 pub mod secrets;
 
 use std::collections::HashSet;
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 pub use iam::*;
 pub use network::*;
+pub use props::*;
 pub use secrets::*;
 
 /// The permission model of the template in `cx`, built once per evaluation (the SDK's
