@@ -13,6 +13,7 @@ CARGO ?= cargo
 CARGO_FLAGS := --release --workspace --all-features
 PREFLIGHT := target/release/preflight
 VENV := target/venv
+CHECKOV_VENV := target/checkov
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: build demo test test-deps tools toolchain bench clean-cache
@@ -30,10 +31,17 @@ demo: build test-deps
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
 # moto's CloudFormation-compatible server. Installed into a venv once.
-test-deps: $(VENV)/.installed
+test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 $(VENV)/.installed:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
+	touch $@
+
+# checkov, the reference of the security policy's parity test, in a venv of its own: its
+# pinned dependencies cannot be resolved together with aws-sam-cli's.
+$(CHECKOV_VENV)/.installed:
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check 'checkov==3.3.30'
 	touch $@
 
 # Native cfn-guard 3.2.1, the reference the Guard parity tests and bench/guard.sh compare

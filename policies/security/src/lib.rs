@@ -135,6 +135,9 @@ declare_policy! {
             rules::sec106_dynamodb_billing_mode::DynamodbBillingMode,
             rules::sec107_lambda_reserved_concurrency::LambdaReservedConcurrency,
             rules::sec108_lambda_dead_letter_queue::LambdaDeadLetterQueue,
+            rules::sec109_explicit_resource_name::ExplicitResourceName,
+            rules::sec110_lambda_permission_action::LambdaPermissionAction,
+            rules::sec111_iam_user_without_group::IamUserWithoutGroup,
         ],
     }
 }

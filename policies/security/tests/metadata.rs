@@ -68,3 +68,37 @@ fn cfn_nag_ids_exist() {
         }
     }
 }
+
+/// Every cfn_nag rule id (cfn_nag's full list, `rule_classes` in the corpus) is claimed by
+/// a rule or named, with its reason, in docs/fidelity.md's table of ids not claimed.
+#[test]
+fn every_cfn_nag_id_is_claimed_or_documented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/cfn_nag/expectations.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("SKIPPED: cfn_nag corpus not found at {}", path.display());
+        return;
+    };
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let fidelity = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/fidelity.md"),
+    )
+    .expect("docs/fidelity.md");
+    let claimed: Vec<String> = SecurityPolicy::metadata()
+        .rules
+        .iter()
+        .flat_map(|r| r.equivalents.iter().filter(|e| e.tool == "cfn_nag"))
+        .flat_map(|e| e.ids.clone())
+        .collect();
+    let missing: Vec<&str> = doc["rule_classes"]
+        .as_object()
+        .expect("rule_classes")
+        .values()
+        .filter_map(|c| c["id"].as_str())
+        .filter(|id| !claimed.iter().any(|c| c == id) && !fidelity.contains(&format!("| `{id}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "neither claimed nor documented: {missing:?}"
+    );
+}

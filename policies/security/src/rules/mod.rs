@@ -109,3 +109,6 @@ pub mod sec105_s3_versioning;
 pub mod sec106_dynamodb_billing_mode;
 pub mod sec107_lambda_reserved_concurrency;
 pub mod sec108_lambda_dead_letter_queue;
+pub mod sec109_explicit_resource_name;
+pub mod sec110_lambda_permission_action;
+pub mod sec111_iam_user_without_group;

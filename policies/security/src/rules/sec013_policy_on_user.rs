@@ -35,7 +35,7 @@ declare_rule! {
             "AWS::IAM::ManagedPolicy",
             "AWS::IAM::UserPolicy",
         ],
-        equivalents: { "cfn_nag": ["F10", "F11", "F12"], "checkov": ["CKV_AWS_40"] },
+        equivalents: { "cfn_nag": ["F10", "F11", "F12"] },
     }
 }
 

@@ -31,7 +31,7 @@ declare_rule! {
         title: "Security groups do not open every port to the world",
         severity: Critical,
         resource_types: ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
-        equivalents: { "cfn_nag": ["W2"] },
+        equivalents: { "cfn_nag": ["W2"], "checkov": ["CKV_AWS_24", "CKV_AWS_25"] },
     }
 }
 

@@ -37,7 +37,7 @@ declare_rule! {
         title: "Security group ingress is not open to the world",
         severity: Medium,
         resource_types: ["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
-        equivalents: { "cfn_nag": ["W2"], "checkov": ["CKV_AWS_260"] },
+        equivalents: { "cfn_nag": ["W2"] },
     }
 }
 

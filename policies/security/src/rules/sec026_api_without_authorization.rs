@@ -54,7 +54,7 @@ declare_rule! {
             "AWS::Serverless::HttpApi",
             "AWS::Serverless::Function",
         ],
-        equivalents: { "cfn_nag": ["W59"], "checkov": ["CKV_AWS_59"] },
+        equivalents: { "cfn_nag": ["W59"] },
     }
 }
 

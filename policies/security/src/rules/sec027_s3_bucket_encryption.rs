@@ -31,7 +31,7 @@ declare_rule! {
         title: "S3 buckets declare their encryption at rest",
         severity: Low,
         resource_types: ["AWS::S3::Bucket"],
-        equivalents: { "cfn_nag": ["W41"], "checkov": ["CKV_AWS_19"] },
+        equivalents: { "cfn_nag": ["W41"] },
     }
 }
 

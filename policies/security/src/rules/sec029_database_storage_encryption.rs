@@ -42,7 +42,7 @@ declare_rule! {
         ],
         equivalents: {
             "cfn_nag": ["F26", "F27", "F28", "F30", "W83"],
-            "checkov": ["CKV_AWS_16", "CKV_AWS_96", "CKV_AWS_44", "CKV_AWS_74", "CKV_AWS_64", "CKV_AWS_47"],
+            "checkov": ["CKV_AWS_16", "CKV_AWS_44", "CKV_AWS_74", "CKV_AWS_64", "CKV_AWS_47"],
         },
     }
 }

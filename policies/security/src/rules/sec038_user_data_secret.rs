@@ -38,7 +38,6 @@ declare_rule! {
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
         ],
-        equivalents: { "checkov": ["CKV_AWS_46"] },
     }
 }
 

@@ -44,7 +44,7 @@ declare_rule! {
         ],
         equivalents: {
             "cfn_nag": ["F22", "W91"],
-            "checkov": ["CKV_AWS_17", "CKV_AWS_87", "CKV_AWS_89"],
+            "checkov": ["CKV_AWS_17", "CKV_AWS_89"],
         },
     }
 }

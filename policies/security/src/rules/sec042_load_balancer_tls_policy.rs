@@ -31,7 +31,7 @@ declare_rule! {
         title: "Load balancer listeners require TLS 1.2 or later",
         severity: Medium,
         resource_types: ["AWS::ElasticLoadBalancingV2::Listener"],
-        equivalents: { "cfn_nag": ["W55"], "checkov": ["CKV_AWS_103"] },
+        equivalents: { "cfn_nag": ["W55"] },
     }
 }
 

@@ -32,7 +32,7 @@ declare_rule! {
         title: "S3 buckets turn on access logging",
         severity: Low,
         resource_types: ["AWS::S3::Bucket"],
-        equivalents: { "cfn_nag": ["W35"], "checkov": ["CKV_AWS_18"] },
+        equivalents: { "cfn_nag": ["W35"] },
     }
 }
 

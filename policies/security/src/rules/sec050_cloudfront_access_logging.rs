@@ -31,7 +31,7 @@ declare_rule! {
         title: "CloudFront distributions write access logs",
         severity: Low,
         resource_types: ["AWS::CloudFront::Distribution"],
-        equivalents: { "cfn_nag": ["W10"], "checkov": ["CKV_AWS_86"] },
+        equivalents: { "cfn_nag": ["W10"] },
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Expect {
     NoneOf(&'static [&'static str]),
     /// Present, and not containing this text (an AWS managed key alias, `alias/aws/`).
     SetExcept(&'static str),
+    /// Absent; any value fails.
+    Unset,
 }
 
 /// One property requirement of a rule.
@@ -245,6 +247,11 @@ pub fn check_one(
     let path = shown(req.path);
     let what = req.what;
     match (req.expect, read(template, resource, req.path)) {
+        (Expect::Unset, Deployed::Unknown) => {
+            if let Some(node) = resource.property_path(req.path) {
+                out.add(&node, format!("{who} sets `{path}`: {what}"));
+            }
+        }
         (_, Deployed::Unknown) => {}
         (
             Expect::True | Expect::Set | Expect::SetExcept(_) | Expect::OneOf(_),
@@ -255,7 +262,13 @@ pub fn check_one(
                 format!("{who} does not set `{path}`: {what}"),
             );
         }
-        (Expect::NotTrue | Expect::OneOfIfSet(_) | Expect::NoneOf(_), Deployed::Absent) => {}
+        (
+            Expect::NotTrue | Expect::OneOfIfSet(_) | Expect::NoneOf(_) | Expect::Unset,
+            Deployed::Absent,
+        ) => {}
+        (Expect::Unset, Deployed::Known(_, node, _)) => {
+            out.add(&node, format!("{who} sets `{path}`: {what}"));
+        }
         (Expect::True, Deployed::Known(text, node, param)) if !is_true(&text) => {
             let shown_value = if text.is_empty() {
                 "a value that is not `true`".to_string()
