@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::node::escape;
+use crate::pointer::escape;
 
 /// An intrinsic function call, as found in canonical (long-form) JSON.
 #[derive(Debug, Clone, Copy, PartialEq)]

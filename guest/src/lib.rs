@@ -65,8 +65,6 @@
 //! [`testing`] (feature `testing`) runs a policy natively on YAML or JSON fixtures, so
 //! rules are unit-tested without building WebAssembly.
 
-#![warn(missing_docs)]
-
 #[doc(hidden)]
 pub mod bindings;
 pub mod diff;
@@ -75,6 +73,7 @@ mod intrinsic;
 mod model;
 mod node;
 pub mod permissions;
+pub mod pointer;
 mod rule;
 mod template;
 #[cfg(feature = "testing")]

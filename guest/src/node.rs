@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::intrinsic::Intrinsic;
+use crate::pointer::{escape, resource_of};
 
 /// A node of the template: its value and its JSON pointer, so that a finding about it
 /// can say where it is. Navigation extends the pointer.
@@ -149,22 +150,6 @@ impl<'a> Node<'a> {
 
     /// The logical id of the resource this node belongs to, from its pointer.
     pub fn resource_id(&self) -> Option<String> {
-        resource_of_pointer(&self.pointer)
+        resource_of(&self.pointer)
     }
-}
-
-/// Escapes one JSON-pointer reference token.
-pub(crate) fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        token.into()
-    }
-}
-
-/// `/Resources/<id>/...` → `<id>` (unescaped).
-pub(crate) fn resource_of_pointer(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/Resources/")?;
-    let token = rest.split('/').next()?;
-    Some(token.replace("~1", "/").replace("~0", "~"))
 }

@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::model::{
     Equivalent, Finding, Input, PolicyMeta, Report, RuleInfo, RuleStatus, Severity, Status,
 };
-use crate::node::{Node, resource_of_pointer};
+use crate::node::Node;
+use crate::pointer::resource_of;
 use crate::template::Template;
 
 /// A rule's fixed description, written once in its module by [`declare_rule!`].
@@ -203,7 +204,7 @@ impl Findings {
             rule: self.meta.id.to_string(),
             severity: self.meta.severity,
             message: message.into(),
-            resource: resource_of_pointer(pointer),
+            resource: resource_of(pointer),
             pointer: pointer.to_string(),
             highlight: None,
         });

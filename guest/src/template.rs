@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use crate::node::{Node, escape};
+use crate::node::Node;
+use crate::pointer::escape;
 
 /// CloudFormation's pseudo parameters: always defined, never declared.
 pub const PSEUDO_PARAMETERS: &[&str] = &[

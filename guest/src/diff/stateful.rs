@@ -138,7 +138,7 @@ pub(crate) fn diff(old: &Value, new: &Value, out: &mut Vec<Change>) {
         let Some((_, replacing)) = STATEFUL_TYPES.iter().find(|(t, _)| *t == ty) else {
             continue;
         };
-        let pointer = format!("/Resources/{}", id.replace('~', "~0").replace('/', "~1"));
+        let pointer = format!("/Resources/{}", crate::pointer::escape(id));
         match news.and_then(|n| n.get(id)) {
             None => {
                 let kept = policy_keeps(o, "DeletionPolicy");

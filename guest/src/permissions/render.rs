@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::node::escape;
+use crate::pointer::escape;
 
 use super::Branch;
 

@@ -41,7 +41,7 @@ impl Located {
         for step in &self.steps {
             out.push('/');
             match step {
-                Step::Key(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+                Step::Key(k) => out.push_str(&preflight_policy::pointer::escape(k)),
                 Step::Index(i) => out.push_str(&i.to_string()),
             }
         }
