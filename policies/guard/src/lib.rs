@@ -13,8 +13,6 @@
 //! name>/parse-error` or `/eval-error` when a file cannot be parsed or evaluated. Such
 //! a file is reported and the others are still evaluated.
 
-#![warn(missing_docs)]
-
 pub mod data;
 pub mod engine;
 pub mod findings;
