@@ -11,6 +11,8 @@ use std::time::Duration;
 use preflight_policy::Severity;
 use serde::{Deserialize, Serialize};
 
+use crate::finding::Enforcement;
+
 /// The file name looked up in the working directory.
 pub const FILE_NAME: &str = "preflight.toml";
 
@@ -25,14 +27,15 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
-    /// The file is not valid TOML or does not fit the schema. The message carries the
-    /// line, column and a snippet.
-    #[error("{path}: {message}")]
+    /// The file is not valid TOML or does not fit the schema. toml's message carries
+    /// the line, column and a snippet.
+    #[error("{}: {}", .path.display(), .source.to_string().trim_end())]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// toml's message, with location and snippet.
-        message: String,
+        /// toml's error.
+        #[source]
+        source: toml::de::Error,
     },
     /// A value is valid TOML but not a usable setting.
     #[error("{path}: {message}")]
@@ -189,29 +192,6 @@ pub struct SuppressionConfig {
     pub honour_peer_metadata: Option<bool>,
 }
 
-/// How strictly a policy's findings are enforced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "kebab-case")]
-pub enum Enforcement {
-    /// Reported, never blocks.
-    Advisory,
-    /// Blocks unless overridden with `--override RULE --reason TEXT`.
-    SoftMandatory,
-    /// Always blocks.
-    HardMandatory,
-}
-
-impl Enforcement {
-    /// The kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Enforcement::Advisory => "advisory",
-            Enforcement::SoftMandatory => "soft-mandatory",
-            Enforcement::HardMandatory => "hard-mandatory",
-        }
-    }
-}
-
 /// `[policies.<name>]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -228,7 +208,8 @@ pub struct PolicyConfig {
     /// Guard input-parameter files (for the `guard` policy).
     #[serde(default)]
     pub parameters: Vec<PathBuf>,
-    /// Enforcement level (defaults by policy: see [`default_enforcement`]).
+    /// Enforcement level (default: the built-in's own, hard-mandatory for custom
+    /// policies).
     pub enforcement: Option<Enforcement>,
     /// Findings below this severity never block (default `medium`).
     pub blocking_severity: Option<Severity>,
@@ -252,14 +233,6 @@ pub struct RuleOverride {
     pub enforcement: Option<Enforcement>,
 }
 
-/// The default enforcement of a policy when the configuration names none.
-pub fn default_enforcement(policy: &str) -> Enforcement {
-    match policy {
-        "security" => Enforcement::SoftMandatory,
-        _ => Enforcement::HardMandatory,
-    }
-}
-
 impl Config {
     /// Reads `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -274,9 +247,9 @@ impl Config {
 
     /// Parses configuration text; `path` is for messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        let config: Config = toml::from_str(text).map_err(|source| ConfigError::Invalid {
             path: path.to_path_buf(),
-            message: e.to_string().trim_end().to_string(),
+            source,
         })?;
         config.validate(path)?;
         Ok(config)
@@ -353,8 +326,8 @@ impl Config {
     }
 
     /// The sandbox limits this configuration asks for.
-    pub fn sandbox_limits(&self) -> crate::engine::SandboxLimits {
-        let mut limits = crate::engine::SandboxLimits::default();
+    pub fn sandbox_limits(&self) -> crate::sandbox::SandboxLimits {
+        let mut limits = crate::sandbox::SandboxLimits::default();
         if let Some(ms) = self.sandbox.timeout_ms {
             limits.timeout = Duration::from_millis(ms);
         }
@@ -380,31 +353,44 @@ impl Config {
     }
 }
 
-/// Parses durations like `90s`, `30m`, `2h`, `1500ms` (a bare number is seconds).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+/// Why a duration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DurationError {
+    /// Not a duration jiff reads.
+    #[error("`{text}` is not a duration such as `90s`, `30m` or `2h`")]
+    Syntax {
+        /// The text given.
+        text: String,
+        /// jiff's reason.
+        #[source]
+        source: jiff::Error,
+    },
+    /// Zero, negative, or too large.
+    #[error("`{0}` must be positive")]
+    NotPositive(String),
+}
+
+/// Parses durations like `90s`, `30m`, `2h`, `1500ms` or `1h 30m` (jiff's friendly
+/// format, or ISO 8601); a bare number is seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as `90s`, `30m` or `2h`"))?;
-    let seconds = match unit.trim() {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3600.0,
-        other => {
-            return Err(format!(
-                "unknown unit `{other}` in `{text}` (use ms, s, m or h)"
-            ));
+    let not_positive = || DurationError::NotPositive(text.to_string());
+    let duration = match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Duration::from_secs_f64(seconds),
+        Ok(_) => return Err(not_positive()),
+        Err(_) => {
+            let signed: jiff::SignedDuration =
+                text.parse().map_err(|source| DurationError::Syntax {
+                    text: text.to_string(),
+                    source,
+                })?;
+            Duration::try_from(signed).map_err(|_| not_positive())?
         }
     };
-    if !seconds.is_finite() || seconds <= 0.0 {
-        return Err(format!("`{text}` must be positive"));
+    if duration.is_zero() {
+        return Err(not_positive());
     }
-    Ok(Duration::from_secs_f64(seconds))
+    Ok(duration)
 }
 
 #[cfg(test)]

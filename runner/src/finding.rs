@@ -1,13 +1,91 @@
-//! Findings as the host reports them: located in the source, attributed to a policy,
-//! with their enforcement decided.
+//! The vocabulary every step of a run shares: a [`Finding`] located in the source and
+//! judged, how it is enforced ([`Enforcement`]), why it no longer blocks
+//! ([`Suppressed`]), each rule's [`RuleResult`], and the rules the host itself reports
+//! ([`HostRule`]).
 
 use preflight_policy::{Severity, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// The rule id of findings that report a policy failure rather than a template problem.
-pub const POLICY_ERROR: &str = "policy-error";
-/// The rule id of a failed `sam validate`.
-pub const SAM_VALIDATE: &str = "sam-validate";
+/// The rules preflight reports itself, besides the policies' own. Their ids are kebab
+/// case (`policy-error`); reports name them and tests match them, so they live here
+/// once.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum HostRule {
+    /// The template could not be loaded.
+    LoadError,
+    /// `sam validate` rejected the template or could not run.
+    SamValidate,
+    /// A policy could not be loaded, trapped, ran out of time or memory, or returned a
+    /// malformed result.
+    PolicyError,
+    /// The baseline could not be read.
+    BaselineError,
+    /// A template suppression without a reason, or with a malformed expiry date.
+    SuppressionInvalid,
+    /// A template suppression past its expiry date.
+    SuppressionExpired,
+    /// A template suppression of a rule configured as non-suppressible.
+    SuppressionNotAllowed,
+}
+
+impl HostRule {
+    /// The rule id, as findings and reports carry it.
+    pub fn id(self) -> &'static str {
+        self.into()
+    }
+
+    /// Whether `rule` is this host rule's id.
+    pub fn is(self, rule: &str) -> bool {
+        rule == self.id()
+    }
+}
+
+/// How strictly a policy's findings are enforced.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Deserialize,
+    Serialize,
+    PartialOrd,
+    Ord,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Enforcement {
+    /// Reported, never blocks.
+    Advisory,
+    /// Blocks unless overridden with `--override RULE --reason TEXT`.
+    SoftMandatory,
+    /// Always blocks.
+    HardMandatory,
+}
+
+impl Enforcement {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// One finding, located and judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,8 +114,8 @@ pub struct Finding {
     pub end_column: usize,
     /// Whether this finding stops the gate.
     pub blocking: bool,
-    /// How it is enforced (`advisory`, `soft-mandatory`, `hard-mandatory`).
-    pub enforcement: String,
+    /// How it is enforced.
+    pub enforcement: Enforcement,
     /// Set when a suppression or override silenced it: why, and by what.
     pub suppressed: Option<Suppressed>,
     /// Byte range in the source, for rendering (not serialised).
@@ -45,13 +123,43 @@ pub struct Finding {
     pub bytes: (usize, usize),
 }
 
+impl Finding {
+    /// Whether this finding is the host's `rule`.
+    pub fn is(&self, rule: HostRule) -> bool {
+        rule.is(&self.rule)
+    }
+}
+
 /// Why a finding no longer blocks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suppressed {
-    /// `template` (Metadata suppression), `override` (command line), or a peer tool.
-    pub by: String,
+    /// What silenced it.
+    pub by: SuppressedBy,
     /// The reason given.
     pub reason: String,
+}
+
+/// What silenced a finding.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, strum::Display, strum::IntoStaticStr,
+)]
+pub enum SuppressedBy {
+    /// preflight's own `Metadata` suppression in the template.
+    #[serde(rename = "template")]
+    #[strum(serialize = "template")]
+    Template,
+    /// `--override RULE --reason TEXT` on the command line.
+    #[serde(rename = "override")]
+    #[strum(serialize = "override")]
+    Override,
+    /// cfn_nag's `rules_to_suppress` metadata.
+    #[serde(rename = "cfn_nag")]
+    #[strum(serialize = "cfn_nag")]
+    CfnNag,
+    /// checkov's `skip` metadata.
+    #[serde(rename = "checkov")]
+    #[strum(serialize = "checkov")]
+    Checkov,
 }
 
 /// The status of one rule on one template.
@@ -63,4 +171,28 @@ pub struct RuleResult {
     pub policy: String,
     /// pass, fail or skip.
     pub status: Status,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_kebab_case_and_round_trip() {
+        assert_eq!(HostRule::PolicyError.id(), "policy-error");
+        assert_eq!(
+            HostRule::SuppressionNotAllowed.id(),
+            "suppression-not-allowed"
+        );
+        assert_eq!(
+            "sam-validate".parse::<HostRule>().ok(),
+            Some(HostRule::SamValidate)
+        );
+        assert_eq!(Enforcement::SoftMandatory.as_str(), "soft-mandatory");
+        assert_eq!(SuppressedBy::CfnNag.to_string(), "cfn_nag");
+        assert_eq!(
+            serde_json::to_value(SuppressedBy::Override).unwrap(),
+            serde_json::json!("override")
+        );
+    }
 }

@@ -1,26 +1,39 @@
 //! preflight: gate AWS SAM / CloudFormation deploys on sandboxed policy checks.
 //!
-//! The library holds everything but the binary's entry point: the WebAssembly policy
-//! host ([`engine`]), configuration, the run over templates, `sam validate`, verdicts
-//! and reports, and the command line ([`cli`]), which renders errors and exit codes at
-//! the edge.
+//! The modules follow one run, in order:
+//!
+//! | step | module | job |
+//! |---|---|---|
+//! | configure | [`config`] | `preflight.toml`: what runs, how strictly, with what limits |
+//! | load | [`load`] | the policies to run, the templates to audit, their baselines |
+//! | evaluate | [`evaluate`] | each policy in the [`sandbox`], and `sam validate`, on one template |
+//! | locate | [`locate`] | a finding's JSON pointer becomes file, line and column |
+//! | decide | [`decide`] | severity, enforcement, suppressions, overrides: what blocks, and the verdict |
+//! | run | [`run`] | the steps above over every template, into one [`run::RunReport`] |
+//! | report | [`report`] | the run for people, machines, code scanning, CI and pull requests |
+//! | gate | [`gate`] | `preflight deploy`: approval, the deploy command, verification, the record |
+//!
+//! Beside the flow: [`guard`] holds everything Guard-specific (cfn-guard's view of a
+//! template, isolating a rules file the sandbox stops, `policy test`); [`finding`] is
+//! the vocabulary every step shares; [`style`] and [`text`] help write for people;
+//! [`scaffold`] writes new policy crates; [`cli`] is the edge, which renders errors and
+//! exit codes.
 
-pub mod baseline;
 pub mod cli;
 pub mod config;
-pub mod deploy;
-pub mod discover;
-pub mod engine;
+pub mod decide;
+pub mod evaluate;
 pub mod finding;
-pub mod guard_isolate;
-pub mod guard_test;
-pub mod guard_view;
-pub mod policies;
+pub mod gate;
+pub mod guard;
+pub mod load;
+pub mod locate;
 pub mod report;
 pub mod run;
-pub mod sam;
+pub mod sandbox;
 pub mod scaffold;
-pub mod security;
-pub mod suppress;
+pub mod style;
 pub mod text;
-pub mod verdict;
+
+/// `sam validate` (kept at the crate root too: tests look `sam` up through it).
+pub use evaluate::sam;

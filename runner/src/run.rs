@@ -1,24 +1,26 @@
-//! One run over templates: load, `sam validate` and every policy concurrently, locate
-//! findings, judge them, and sum up the verdict.
+//! One run over templates, the steps in order: load each template and its baseline,
+//! evaluate every policy on it (and `sam validate` beside them), locate the findings,
+//! decide what blocks, and sum up the verdict. Templates are checked in parallel on
+//! rayon's pool; `sam validate` runs on its own threads.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use preflight_policy::{Severity, Status};
+use preflight_policy::Severity;
+use preflight_policy::diff::ChangeSet;
 use preflight_template::{Limits, Template};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use preflight_policy::diff::ChangeSet;
-
-use crate::baseline::BaselineSource;
-use crate::config::{Enforcement, SuppressionConfig};
-use crate::engine::EvalInput;
-use crate::finding::{Finding, POLICY_ERROR, RuleResult, Suppressed};
-use crate::policies::ActivePolicy;
-use crate::sam::{SamRunner, SamStatus, SamValidation};
-use crate::verdict::{Override, Verdict, blocks};
+use crate::config::SuppressionConfig;
+use crate::decide::{self, Override, Verdict, template_verdict};
+use crate::evaluate::sam::{SamRunner, SamValidation};
+use crate::evaluate::{self, Documents};
+use crate::finding::{Enforcement, Finding, HostRule, RuleResult};
+use crate::load::baseline::BaselineSource;
+use crate::load::policies::ActivePolicy;
+use crate::locate::{host_finding, locate};
 
 /// The version of the JSON report format.
 pub const REPORT_VERSION: u32 = 1;
@@ -122,6 +124,11 @@ pub struct Tally {
 }
 
 impl TemplateReport {
+    /// Its verdict, from its load error, `sam validate` and findings.
+    pub fn verdict(&self) -> Verdict {
+        template_verdict(self.error.is_some(), self.sam.as_ref(), &self.findings)
+    }
+
     /// Counts its findings by how they are judged.
     pub fn tally(&self) -> Tally {
         let mut tally = Tally::default();
@@ -160,7 +167,7 @@ impl Checker<'_> {
             if let Some(sam) = sam {
                 // A load error already fails the template; sam's view is still shown.
                 report.sam = Some(sam);
-                report.verdict = template_verdict(report);
+                report.verdict = report.verdict();
             }
         }
         let verdict = templates
@@ -183,7 +190,7 @@ impl Checker<'_> {
                         .map(|l| l.meta().version.clone())
                         .unwrap_or_default(),
                     enforcement: p.enforcement,
-                    error: p.loaded.as_ref().err().cloned(),
+                    error: p.loaded.as_ref().err().map(ToString::to_string),
                     rules: p
                         .loaded
                         .as_ref()
@@ -256,33 +263,25 @@ impl Checker<'_> {
         let security_changes = baseline
             .as_ref()
             .map(|b| preflight_policy::diff::diff(b.value(), template.value()));
-        let baseline = baseline.map(|b| b.to_json());
-        let json = template.to_json();
-        // The built-in guard policy reads the template as cfn-guard does.
-        let guard_json = self
-            .policies
-            .iter()
-            .any(ActivePolicy::reads_guard_view)
-            .then(|| crate::guard_view::json(&template));
-        let input = EvalInput {
-            template: &json,
-            baseline: baseline.as_deref(),
-            path: &name,
-            settings: "{}",
-        };
+        let documents = Documents::new(
+            &template,
+            baseline.map(|b| b.to_json()),
+            &name,
+            self.policies,
+        );
         let outcomes: Vec<(Vec<Finding>, Vec<RuleResult>)> = self
             .policies
             .par_iter()
-            .map(|policy| match (&guard_json, policy.reads_guard_view()) {
-                (Some(guard), true) => self.evaluate(
-                    policy,
-                    &template,
-                    &EvalInput {
-                        template: guard,
-                        ..input.clone()
-                    },
-                ),
-                _ => self.evaluate(policy, &template, &input),
+            .map(|policy| match evaluate::evaluate(policy, &documents) {
+                Ok(report) => {
+                    let findings = report
+                        .findings
+                        .into_iter()
+                        .map(|f| locate(&template, policy.id(), f))
+                        .collect();
+                    decide::judge(policy, findings, report.rules)
+                }
+                Err(e) => decide::policy_error(policy, &template, &e),
             })
             .collect();
         let mut findings = Vec::new();
@@ -295,9 +294,9 @@ impl Checker<'_> {
             findings.push(host_finding(
                 &template,
                 "baseline",
-                "baseline-error",
+                HostRule::BaselineError,
                 Severity::High,
-                error,
+                error.to_string(),
             ));
         }
         let catalog: std::collections::HashMap<String, preflight_policy::RuleInfo> = self
@@ -306,17 +305,15 @@ impl Checker<'_> {
             .filter_map(|p| p.loaded.as_ref().ok())
             .flat_map(|l| l.meta().rules.iter().map(|r| (r.id.clone(), r.clone())))
             .collect();
-        crate::suppress::apply(
+        decide::suppress::apply(
             &template,
             &mut findings,
             &catalog,
             self.suppressions,
-            crate::suppress::today(),
+            decide::suppress::today(),
         );
-        self.apply_overrides(&mut findings);
-        findings.sort_by(|a, b| {
-            (b.blocking, a.line, a.column, &a.rule).cmp(&(a.blocking, b.line, b.column, &b.rule))
-        });
+        decide::overrides::apply(self.overrides, &mut findings);
+        decide::sort(&mut findings);
         let mut report = TemplateReport {
             path: name,
             verdict: Verdict::Pass,
@@ -329,176 +326,7 @@ impl Checker<'_> {
             source: Some(template.source_arc()),
             template: Some(Arc::new(template)),
         };
-        report.verdict = template_verdict(&report);
+        report.verdict = report.verdict();
         report
-    }
-
-    fn evaluate(
-        &self,
-        policy: &ActivePolicy,
-        template: &Template,
-        input: &EvalInput<'_>,
-    ) -> (Vec<Finding>, Vec<RuleResult>) {
-        let loaded = match &policy.loaded {
-            Ok(loaded) => loaded,
-            Err(e) => {
-                return policy_error(policy, template, format!("policy could not be loaded: {e}"));
-            }
-        };
-        let input = EvalInput {
-            settings: &policy.settings,
-            ..input.clone()
-        };
-        // The guard policy isolates a rules file the sandbox stops from the others.
-        let evaluated = if policy.reads_guard_view() {
-            crate::guard_isolate::evaluate(loaded, &input)
-        } else {
-            loaded.evaluate(&input)
-        };
-        let report = match evaluated {
-            Ok(report) => report,
-            Err(e) => return policy_error(policy, template, e.to_string()),
-        };
-        let policy_id = loaded.meta().id.clone();
-        let disabled = |rule: &str| policy.config.disable.iter().any(|d| d == rule);
-        let findings = report
-            .findings
-            .into_iter()
-            .filter(|f| !disabled(&f.rule))
-            .map(|f| {
-                let severity = policy.rule_severity(&f.rule, f.severity);
-                let enforcement = policy.rule_enforcement(&f.rule);
-                let (mut at, _) = template.locate_nearest(&f.pointer);
-                if let Some(narrowed) = f.highlight.as_deref().and_then(|h| template.narrow(at, h))
-                {
-                    at = narrowed;
-                }
-                Finding {
-                    blocking: blocks(enforcement, severity, policy.blocking_severity),
-                    enforcement: enforcement.as_str().to_string(),
-                    rule: f.rule,
-                    policy: policy_id.clone(),
-                    severity,
-                    message: f.message,
-                    resource: f.resource,
-                    pointer: f.pointer,
-                    file: template.name().to_string(),
-                    line: at.line,
-                    column: at.column,
-                    end_line: at.end_line,
-                    end_column: at.end_column,
-                    suppressed: None,
-                    bytes: (at.start_byte, at.end_byte),
-                }
-            })
-            .collect();
-        // Every declared rule gets a status; rules the policy left out count as skipped.
-        let mut rules: Vec<RuleResult> = report
-            .rules
-            .into_iter()
-            .map(|r| RuleResult {
-                status: if disabled(&r.rule) {
-                    Status::Skip
-                } else {
-                    r.status
-                },
-                rule: r.rule,
-                policy: policy_id.clone(),
-            })
-            .collect();
-        for rule in &loaded.meta().rules {
-            if !rules.iter().any(|r| r.rule == rule.id) {
-                rules.push(RuleResult {
-                    rule: rule.id.clone(),
-                    policy: policy_id.clone(),
-                    status: Status::Skip,
-                });
-            }
-        }
-        (findings, rules)
-    }
-
-    /// `--override RULE --reason TEXT` lifts soft-mandatory findings of that rule; it
-    /// cannot lift hard-mandatory ones.
-    fn apply_overrides(&self, findings: &mut [Finding]) {
-        for finding in findings.iter_mut() {
-            let Some(o) = self.overrides.iter().find(|o| o.rule == finding.rule) else {
-                continue;
-            };
-            if finding.blocking && finding.enforcement == Enforcement::SoftMandatory.as_str() {
-                finding.blocking = false;
-                finding.suppressed = Some(Suppressed {
-                    by: "override".to_string(),
-                    reason: o.reason.clone(),
-                });
-            }
-        }
-    }
-}
-
-/// A blocking (unless advisory) `policy-error` finding at the top of the template.
-fn policy_error(
-    policy: &ActivePolicy,
-    template: &Template,
-    message: String,
-) -> (Vec<Finding>, Vec<RuleResult>) {
-    let mut finding = host_finding(
-        template,
-        policy.id(),
-        POLICY_ERROR,
-        Severity::Critical,
-        format!("policy `{}`: {message}", policy.id()),
-    );
-    finding.blocking = policy.enforcement != Enforcement::Advisory;
-    finding.enforcement = policy.enforcement.as_str().to_string();
-    let status = RuleResult {
-        rule: POLICY_ERROR.to_string(),
-        policy: policy.id().to_string(),
-        status: Status::Fail,
-    };
-    (vec![finding], vec![status])
-}
-
-/// A finding made by the host itself, at line 1.
-pub(crate) fn host_finding(
-    template: &Template,
-    policy: &str,
-    rule: &str,
-    severity: Severity,
-    message: String,
-) -> Finding {
-    let (at, _) = template.locate_nearest("");
-    Finding {
-        rule: rule.to_string(),
-        policy: policy.to_string(),
-        severity,
-        message,
-        resource: None,
-        pointer: String::new(),
-        file: template.name().to_string(),
-        line: at.line,
-        column: at.column,
-        end_line: at.line,
-        end_column: at.column,
-        blocking: true,
-        enforcement: Enforcement::HardMandatory.as_str().to_string(),
-        suppressed: None,
-        bytes: (0, 0),
-    }
-}
-
-/// Fail on a load error, a failed `sam validate` or a blocking finding; warn on any
-/// other unsuppressed finding.
-pub fn template_verdict(report: &TemplateReport) -> Verdict {
-    let sam_failed = report
-        .sam
-        .as_ref()
-        .is_some_and(|s| s.status != SamStatus::Passed);
-    if report.error.is_some() || sam_failed || report.findings.iter().any(|f| f.blocking) {
-        Verdict::Fail
-    } else if report.findings.iter().any(|f| f.suppressed.is_none()) {
-        Verdict::Warn
-    } else {
-        Verdict::Pass
     }
 }

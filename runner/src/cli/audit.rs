@@ -7,8 +7,8 @@ use clap::Args;
 use super::common::{CheckOptions, check_and_report, load_config};
 use super::{Exit, Failure};
 use crate::config::SamMode;
-use crate::discover::find_templates;
-use crate::policies::BuiltinComponent;
+use crate::load::discover::find_templates;
+use crate::load::policies::BuiltinComponent;
 
 /// Arguments of `preflight audit`.
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use clap::Args;
 use super::common::{CheckOptions, check_and_report, load_config};
 use super::{Exit, Failure};
 use crate::config::SamMode;
-use crate::policies::BuiltinComponent;
+use crate::load::policies::BuiltinComponent;
 
 /// Arguments of `preflight check`.
 #[derive(Debug, Args)]

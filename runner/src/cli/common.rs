@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Exit, Failure};
-use crate::baseline::BaselineSource;
 use crate::config::{Config, SamMode};
-use crate::engine::{CompileCache, PolicyHost, default_cache_dir};
-use crate::policies::{self, ActivePolicy, BuiltinComponent, PolicyOptions};
+use crate::decide::{Override, Verdict};
+use crate::evaluate::sam::SamRunner;
+use crate::load::baseline::BaselineSource;
+use crate::load::policies::{self, ActivePolicy, BuiltinComponent, PolicyOptions};
 use crate::report::{self, Format};
 use crate::run::{Checker, RunReport};
-use crate::sam::SamRunner;
-use crate::verdict::{Override, Verdict};
+use crate::sandbox::{CompileCache, PolicyHost, default_cache_dir};
 
 /// Options of `check` and `audit`.
 #[derive(Debug, Args)]

@@ -8,18 +8,20 @@ use clap::Args;
 
 use super::common::{CheckOptions, load_config, load_policies};
 use super::{Exit, Failure};
-use crate::baseline::BaselineSource;
 use crate::config::{ApprovalLevel, SamMode, parse_duration};
-use crate::deploy::approval::{Prompt, TerminalPrompt};
-use crate::deploy::command::{GRACE, Live};
-use crate::deploy::lock::DeployLock;
-use crate::deploy::report::{Outcome, human};
-use crate::deploy::state::{STATE_DIR, StateDir};
-use crate::deploy::target::{self, TargetOptions};
-use crate::deploy::{ApprovalInputs, Deployment, GateSetup, RunSettings};
-use crate::policies::BuiltinComponent;
+use crate::evaluate::sam::SamRunner;
+use crate::gate::approval::Prompt;
+use crate::gate::command::{GRACE, Live};
+use crate::gate::lock::DeployLock;
+use crate::gate::outcome::Outcome;
+use crate::gate::prompt::TerminalPrompt;
+use crate::gate::report::human;
+use crate::gate::state::{STATE_DIR, StateDir};
+use crate::gate::target::{self, TargetOptions};
+use crate::gate::{ApprovalInputs, Deployment, GateSetup, RunSettings};
+use crate::load::baseline::BaselineSource;
+use crate::load::policies::BuiltinComponent;
 use crate::report::Format;
-use crate::sam::SamRunner;
 
 /// Arguments of `preflight deploy`.
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use preflight_template::Template;
 
 use super::common::load_config;
 use super::{Exit, Failure};
-use crate::security::write_tables;
+use crate::report::changes::write_tables;
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::policies::BuiltinComponent;
+use crate::load::policies::BuiltinComponent;
+use crate::style::{ERROR, RESET};
 
 /// Exit codes, as documented in DESIGN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +108,7 @@ pub fn main(builtins: &[BuiltinComponent]) -> ExitCode {
             let mut stderr = anstream::stderr();
             let _ = std::io::Write::write_fmt(
                 &mut stderr,
-                format_args!("\x1b[1;31merror\x1b[0m: {}\n", failure.message),
+                format_args!("{ERROR}error{RESET}: {}\n", failure.message),
             );
             ExitCode::from(failure.exit as u8)
         }

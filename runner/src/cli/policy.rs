@@ -1,18 +1,17 @@
 //! `preflight policy list | inspect | test`
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use serde::Serialize;
 
 use super::common::{CheckOptions, load_config, load_policies};
 use super::{Exit, Failure};
-use crate::engine::{CompileCache, PolicyHost, default_cache_dir};
-use crate::guard_test;
-use crate::policies::{ActivePolicy, BuiltinComponent};
+use crate::guard::{self, suite as guard_test};
+use crate::load::policies::BuiltinComponent;
 use crate::report::Format;
+use crate::report::policies::{PolicyListing, listing, write_inspect, write_list};
+use crate::sandbox::{CompileCache, PolicyHost, default_cache_dir};
 
 /// Output formats of `policy list` and `policy test`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,71 +103,6 @@ pub enum PolicyCommand {
     },
 }
 
-#[derive(Serialize)]
-struct PolicyListing {
-    id: String,
-    name: String,
-    version: String,
-    description: String,
-    enforcement: String,
-    reusable: bool,
-    error: Option<String>,
-    rules: Vec<RuleListing>,
-}
-
-#[derive(Serialize)]
-struct RuleListing {
-    id: String,
-    name: String,
-    title: String,
-    severity: String,
-    help: String,
-    equivalents: BTreeMap<String, Vec<String>>,
-}
-
-fn listing(policy: &ActivePolicy) -> PolicyListing {
-    match &policy.loaded {
-        Ok(loaded) => {
-            let meta = loaded.meta();
-            PolicyListing {
-                id: meta.id.clone(),
-                name: policy.name.clone(),
-                version: meta.version.clone(),
-                description: meta.description.clone(),
-                enforcement: policy.enforcement.as_str().to_string(),
-                reusable: meta.reusable,
-                error: None,
-                rules: meta
-                    .rules
-                    .iter()
-                    .map(|r| RuleListing {
-                        id: r.id.clone(),
-                        name: r.name.clone(),
-                        title: r.title.clone(),
-                        severity: policy.rule_severity(&r.id, r.default_severity).to_string(),
-                        help: r.help.clone(),
-                        equivalents: r
-                            .equivalents
-                            .iter()
-                            .map(|e| (e.tool.clone(), e.ids.clone()))
-                            .collect(),
-                    })
-                    .collect(),
-            }
-        }
-        Err(e) => PolicyListing {
-            id: policy.name.clone(),
-            name: policy.name.clone(),
-            version: String::new(),
-            description: String::new(),
-            enforcement: policy.enforcement.as_str().to_string(),
-            reusable: false,
-            error: Some(e.clone()),
-            rules: Vec::new(),
-        },
-    }
-}
-
 /// Runs a `policy` subcommand.
 pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
     match cmd {
@@ -211,35 +145,9 @@ pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Fa
             let policies = load_policies(&config, builtins, &options_with_rules(Vec::new()))?;
             let listings: Vec<PolicyListing> = policies.iter().map(listing).collect();
             let mut out = anstream::stdout().lock();
-            for policy in &listings {
-                if policy.id == id || policy.name == id {
-                    let _ = writeln!(
-                        out,
-                        "{} {} ({})\n\n{}\n",
-                        policy.id, policy.version, policy.enforcement, policy.description
-                    );
-                    for rule in &policy.rules {
-                        let _ =
-                            writeln!(out, "  {:<10} {:<8} {}", rule.id, rule.severity, rule.title);
-                    }
-                    return Ok(Exit::Pass);
-                }
-                if let Some(rule) = policy
-                    .rules
-                    .iter()
-                    .find(|r| r.id.eq_ignore_ascii_case(&id) || r.name == id)
-                {
-                    let _ = writeln!(
-                        out,
-                        "{} ({}): {}\npolicy: {}   severity: {}",
-                        rule.id, rule.name, rule.title, policy.id, rule.severity
-                    );
-                    for (tool, ids) in &rule.equivalents {
-                        let _ = writeln!(out, "same as: {tool} {}", ids.join(", "));
-                    }
-                    let _ = writeln!(out, "\n{}", rule.help);
-                    return Ok(Exit::Pass);
-                }
+            // As before, a broken stdout does not turn a found id into an error.
+            if write_inspect(&listings, &id, &mut out).unwrap_or(true) {
+                return Ok(Exit::Pass);
             }
             Err(Failure::usage(format!(
                 "no policy or rule named `{id}`; see `preflight policy list`"
@@ -278,7 +186,7 @@ fn test(
     let config = load_config(config.as_deref())?;
     let guard = builtins
         .iter()
-        .find(|b| b.name == "guard")
+        .find(|b| b.name == guard::BUILTIN)
         .ok_or_else(|| Failure::usage("this build has no `guard` policy"))?;
     let cache = match config.sandbox.cache_dir.clone().or_else(default_cache_dir) {
         Some(dir) => CompileCache::in_dir(dir),
@@ -287,7 +195,7 @@ fn test(
     let host = PolicyHost::new(cache).map_err(Failure::usage)?;
     let policy = host
         .load(
-            "guard",
+            guard::BUILTIN,
             guard.wasm,
             guard.precompiled,
             config.sandbox_limits(),
@@ -323,21 +231,4 @@ fn options_with_rules(rules: Vec<PathBuf>) -> CheckOptions {
         overrides: Vec::new(),
         reasons: Vec::new(),
     }
-}
-
-fn write_list(listings: &[PolicyListing], out: &mut dyn Write) -> std::io::Result<()> {
-    for policy in listings {
-        writeln!(
-            out,
-            "{} {} ({})",
-            policy.id, policy.version, policy.enforcement
-        )?;
-        if let Some(error) = &policy.error {
-            writeln!(out, "  cannot load: {error}")?;
-        }
-        for rule in &policy.rules {
-            writeln!(out, "  {:<10} {:<8} {}", rule.id, rule.severity, rule.title)?;
-        }
-    }
-    Ok(())
 }

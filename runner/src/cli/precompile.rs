@@ -7,8 +7,8 @@ use clap::Subcommand;
 use sha2::{Digest, Sha256};
 
 use super::{Exit, Failure};
-use crate::engine::{CompileCache, PolicyHost};
-use crate::policies::BuiltinComponent;
+use crate::load::policies::BuiltinComponent;
+use crate::sandbox::{CompileCache, PolicyHost};
 
 /// Maintenance subcommands.
 #[derive(Debug, Subcommand)]

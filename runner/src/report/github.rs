@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use crate::evaluate::sam::SamStatus;
+use crate::finding::HostRule;
 use crate::run::RunReport;
-use crate::sam::SamStatus;
 
 /// Writes `::error` / `::warning` / `::notice` lines.
 pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
@@ -16,7 +17,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 property(&t.path),
                 e.line,
                 e.column,
-                property("preflight load-error"),
+                property(&format!("preflight {}", HostRule::LoadError)),
                 data(&e.message)
             )?;
         }
@@ -27,7 +28,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "::error file={},line=1,title={}::{}",
                 property(&t.path),
-                property("preflight sam-validate"),
+                property(&format!("preflight {}", HostRule::SamValidate)),
                 data(&sam.output)
             )?;
         }

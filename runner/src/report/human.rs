@@ -8,10 +8,10 @@ use std::io::{self, Write};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::finding::Finding;
+use crate::decide::Verdict;
+use crate::evaluate::sam::SamStatus;
+use crate::finding::{Finding, HostRule};
 use crate::run::{RunReport, Tally, TemplateReport};
-use crate::sam::SamStatus;
-use crate::verdict::Verdict;
 use preflight_policy::Status;
 
 /// Writes the human report.
@@ -64,8 +64,11 @@ fn write_template(
     let source = t.source.as_deref().unwrap_or("");
     if let Some(error) = &t.error {
         let title = format!("cannot load template: {}", error.message);
-        let mut group =
-            Group::with_title(Level::ERROR.primary_title(title.as_str()).id("load-error"));
+        let mut group = Group::with_title(
+            Level::ERROR
+                .primary_title(title.as_str())
+                .id(HostRule::LoadError.id()),
+        );
         if !source.is_empty() {
             let lines = preflight_template::LineIndex::new(source);
             let col0 = error.column.saturating_sub(1);
@@ -93,7 +96,7 @@ fn write_template(
             Group::with_title(
                 Level::ERROR
                     .primary_title(title.as_str())
-                    .id("sam-validate"),
+                    .id(HostRule::SamValidate.id()),
             )
             .element(Level::NOTE.message(sam.output.as_str())),
         ];
@@ -105,7 +108,7 @@ fn write_template(
     }
     if let Some(changes) = &t.security_changes {
         writeln!(out, "Security changes in {} against the baseline:", t.path)?;
-        crate::security::write_tables(changes, out)?;
+        crate::report::changes::write_tables(changes, out)?;
         writeln!(out)?;
     }
     writeln!(out, "{}", summary_line(t))

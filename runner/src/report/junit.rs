@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use preflight_policy::Status;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use crate::evaluate::sam::SamStatus;
+use crate::finding::HostRule;
 use crate::run::RunReport;
-use crate::sam::SamStatus;
 
 /// Writes the JUnit report.
 pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
@@ -25,7 +26,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 failure(sam.output.clone())
             };
-            let mut case = TestCase::new("sam-validate", status);
+            let mut case = TestCase::new(HostRule::SamValidate.id(), status);
             case.set_time(std::time::Duration::from_millis(sam.duration_ms));
             suite.add_test_case(case);
         }

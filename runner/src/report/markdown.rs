@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
+use crate::decide::Verdict;
+use crate::evaluate::sam::SamStatus;
 use crate::run::RunReport;
-use crate::sam::SamStatus;
-use crate::verdict::Verdict;
 
 /// Writes the markdown summary.
 pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {

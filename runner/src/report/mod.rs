@@ -1,12 +1,16 @@
 //! Reports: the same run rendered for people (`human`), machines (`json`), code
 //! scanning (`sarif`), test dashboards (`junit`), GitHub annotations (`github`) and pull
-//! request comments (`markdown`).
+//! request comments (`markdown`); [`changes`] draws the security diff's tables for the
+//! human report, `preflight diff` and the deploy report; [`policies`] lists the policies
+//! for `preflight policy list` and `inspect`.
 
+pub mod changes;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod policies;
 pub mod sarif;
 
 use std::io::{self, Write};

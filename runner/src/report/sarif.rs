@@ -10,9 +10,9 @@ use serde_sarif::sarif::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::finding::Finding;
+use crate::evaluate::sam::SamStatus;
+use crate::finding::{Finding, HostRule, SuppressedBy};
 use crate::run::{RunReport, TemplateReport};
-use crate::sam::SamStatus;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -74,9 +74,13 @@ fn template_results(
 ) -> Vec<SarifResult> {
     let mut results = Vec::new();
     if let Some(error) = &t.error {
-        ensure_rule(rules, "load-error", "The template can be loaded");
+        ensure_rule(
+            rules,
+            HostRule::LoadError.id(),
+            "The template can be loaded",
+        );
         results.push(result(
-            "load-error",
+            HostRule::LoadError.id(),
             ResultLevel::Error,
             format!("cannot load template: {}", error.message),
             location(
@@ -92,9 +96,13 @@ fn template_results(
     if let Some(sam) = &t.sam
         && sam.status != SamStatus::Passed
     {
-        ensure_rule(rules, "sam-validate", "sam validate accepts the template");
+        ensure_rule(
+            rules,
+            HostRule::SamValidate.id(),
+            "sam validate accepts the template",
+        );
         results.push(result(
-            "sam-validate",
+            HostRule::SamValidate.id(),
             ResultLevel::Error,
             format!("sam validate failed: {}", sam.output),
             location(&t.path, 1, 1, 1, 1),
@@ -120,7 +128,7 @@ fn template_results(
         if let Some(s) = &f.suppressed {
             r.suppressions = Some(vec![
                 Suppression::builder()
-                    .kind(serde_json::json!(if s.by == "override" {
+                    .kind(serde_json::json!(if s.by == SuppressedBy::Override {
                         "external"
                     } else {
                         "inSource"

@@ -3,7 +3,32 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use preflight_template::{Limits, Template};
+use preflight_template::{Limits, LoadError, Template};
+
+/// Why a baseline could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The baseline does not load as a template.
+    #[error("baseline {0}")]
+    Load(#[from] LoadError),
+    /// git could not be started.
+    #[error("cannot run git for baseline {spec}: {source}")]
+    Git {
+        /// `REV:PATH`.
+        spec: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// git could not show the file at that revision.
+    #[error("baseline git:{spec}: {stderr}")]
+    GitShow {
+        /// `REV:PATH`.
+        spec: String,
+        /// What git said.
+        stderr: String,
+    },
+}
 
 /// Where a baseline comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +65,13 @@ impl BaselineSource {
 
     /// The baseline for `template`: `Ok(None)` when the file did not exist at that
     /// revision (a new template has no baseline).
-    pub fn resolve(&self, template: &Path, limits: &Limits) -> Result<Option<Template>, String> {
+    pub fn resolve(
+        &self,
+        template: &Path,
+        limits: &Limits,
+    ) -> Result<Option<Template>, BaselineError> {
         match self {
-            BaselineSource::File(path) => Template::load(path, limits)
-                .map(Some)
-                .map_err(|e| format!("baseline {e}")),
+            BaselineSource::File(path) => Ok(Some(Template::load(path, limits)?)),
             BaselineSource::Git { rev, path } => {
                 let dir = template
                     .parent()
@@ -65,7 +92,10 @@ impl BaselineSource {
                     .arg(dir)
                     .args(["show", &spec])
                     .output()
-                    .map_err(|e| format!("cannot run git for baseline {spec}: {e}"))?;
+                    .map_err(|source| BaselineError::Git {
+                        spec: spec.clone(),
+                        source,
+                    })?;
                 if !output.status.success() {
                     let stderr = String::from_utf8_lossy(&output.stderr);
                     if stderr.contains("does not exist")
@@ -73,11 +103,16 @@ impl BaselineSource {
                     {
                         return Ok(None);
                     }
-                    return Err(format!("baseline git:{spec}: {}", stderr.trim()));
+                    return Err(BaselineError::GitShow {
+                        spec,
+                        stderr: stderr.trim().to_string(),
+                    });
                 }
-                Template::from_bytes(output.stdout, &format!("git:{spec}"), limits)
-                    .map(Some)
-                    .map_err(|e| format!("baseline {e}"))
+                Ok(Some(Template::from_bytes(
+                    output.stdout,
+                    &format!("git:{spec}"),
+                    limits,
+                )?))
             }
         }
     }

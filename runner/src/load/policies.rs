@@ -1,17 +1,23 @@
-//! Which policies run, from what component, with what settings and enforcement.
+//! Which policies run, from what component, with what settings and enforcement: the
+//! built-ins that run by default, those configured in `[policies.<name>]` and on the
+//! command line, each read, verified against its pin, compiled (or deserialized) and
+//! asked for its metadata in the sandbox.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use preflight_policy::Severity;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Config, Enforcement, PolicyConfig, default_enforcement};
-use crate::engine::{LoadedPolicy, PolicyHost};
+use crate::config::{Config, PolicyConfig};
+use crate::finding::Enforcement;
+use crate::guard::{self, Guard};
+use crate::sandbox::{LoadError, LoadedPolicy, PolicyHost};
 
-/// A policy component compiled into the binary.
+/// A policy component compiled into the binary, with what the built-in registry says
+/// about it (`runner/builtins`).
 #[derive(Debug, Clone, Copy)]
 pub struct BuiltinComponent {
     /// Name in configuration.
@@ -20,10 +26,28 @@ pub struct BuiltinComponent {
     pub wasm: &'static [u8],
     /// Its precompiled artifact, when the build made one.
     pub precompiled: Option<&'static [u8]>,
+    /// Whether it runs without being configured.
+    pub on_by_default: bool,
+    /// Its enforcement when the configuration names none.
+    pub enforcement: Enforcement,
 }
 
-/// Built-ins that run without being configured.
-const ON_BY_DEFAULT: &[&str] = &["template", "security"];
+impl BuiltinComponent {
+    /// The built-ins embedded by `preflight-builtins`.
+    pub fn embedded() -> Vec<BuiltinComponent> {
+        preflight_builtins::ALL
+            .iter()
+            .map(|b| BuiltinComponent {
+                name: b.name,
+                wasm: b.wasm,
+                precompiled: b.precompiled,
+                on_by_default: b.on_by_default,
+                // The registry's values are checked by a test below.
+                enforcement: b.enforcement.parse().unwrap_or(Enforcement::HardMandatory),
+            })
+            .collect()
+    }
+}
 
 /// Errors that stop a run before any template is checked (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -54,18 +78,8 @@ pub enum PolicySetError {
         actual: String,
     },
     /// A Guard rules or parameters path could not be read.
-    #[error("cannot read Guard {what} {path}: {message}")]
-    GuardInput {
-        /// `rules` or `parameters`.
-        what: &'static str,
-        /// The path.
-        path: PathBuf,
-        /// Why.
-        message: String,
-    },
-    /// The engine could not start.
-    #[error("cannot start the policy engine: {0}")]
-    Engine(String),
+    #[error(transparent)]
+    GuardInput(#[from] guard::inputs::InputError),
 }
 
 /// A policy ready to evaluate (or known to be broken, which blocks like a trap).
@@ -73,7 +87,7 @@ pub struct ActivePolicy {
     /// Name in configuration.
     pub name: String,
     /// The loaded component, or why it could not be loaded.
-    pub loaded: Result<LoadedPolicy, String>,
+    pub loaded: Result<LoadedPolicy, LoadError>,
     /// Settings as JSON text.
     pub settings: String,
     /// Enforcement.
@@ -82,6 +96,8 @@ pub struct ActivePolicy {
     pub blocking_severity: Severity,
     /// Rule-level overrides and disabled rules.
     pub config: PolicyConfig,
+    /// The host's side of the built-in guard policy, when this is it.
+    pub guard: Option<Guard>,
 }
 
 impl ActivePolicy {
@@ -91,12 +107,6 @@ impl ActivePolicy {
             Ok(p) => &p.meta().id,
             Err(_) => &self.name,
         }
-    }
-
-    /// Whether this is the built-in `guard` policy, which evaluates the template as
-    /// cfn-guard reads it ([`crate::guard_view`]) rather than the canonical JSON.
-    pub fn reads_guard_view(&self) -> bool {
-        self.name == "guard" && self.config.path.is_none()
     }
 
     /// Enforcement of one rule, after overrides.
@@ -139,24 +149,18 @@ pub fn resolve(
 ) -> Result<Vec<ActivePolicy>, PolicySetError> {
     let base = config.base_dir();
     let mut wanted: BTreeMap<String, PolicyConfig> = BTreeMap::new();
-    for name in ON_BY_DEFAULT {
-        if builtins.iter().any(|b| b.name == *name) {
-            wanted.insert(name.to_string(), PolicyConfig::default());
-        }
+    for builtin in builtins.iter().filter(|b| b.on_by_default) {
+        wanted.insert(builtin.name.to_string(), PolicyConfig::default());
     }
     for (name, policy) in &config.policies {
         wanted.insert(name.clone(), policy.clone());
     }
-    let mut guard = wanted.remove("guard").unwrap_or_default();
-    guard.rules = guard.rules.iter().map(|p| base.join(p)).collect();
-    guard.parameters = guard.parameters.iter().map(|p| base.join(p)).collect();
-    guard.rules.extend(options.guard_rules.iter().cloned());
-    guard
-        .parameters
-        .extend(options.guard_parameters.iter().cloned());
-    if !guard.rules.is_empty() {
-        wanted.insert("guard".to_string(), guard);
-    }
+    guard::inputs::configure(
+        &mut wanted,
+        &base,
+        &options.guard_rules,
+        &options.guard_parameters,
+    );
     wanted.retain(|name, p| {
         p.enabled != Some(false) && (options.only.is_empty() || options.only.contains(name))
     });
@@ -164,6 +168,7 @@ pub fn resolve(
     // Read and verify everything first: configuration mistakes stop the run (exit 2).
     let mut jobs = Vec::new();
     for (name, policy) in wanted {
+        let builtin = builtins.iter().find(|b| b.name == name);
         let (wasm, precompiled): (Vec<u8>, Option<&'static [u8]>) = match &policy.path {
             Some(path) => {
                 let path = base.join(path);
@@ -188,7 +193,7 @@ pub fn resolve(
                 }
                 (bytes, None)
             }
-            None => match builtins.iter().find(|b| b.name == name) {
+            None => match builtin {
                 Some(b) => (b.wasm.to_vec(), b.precompiled),
                 None => {
                     let known: Vec<&str> = builtins.iter().map(|b| b.name).collect();
@@ -197,25 +202,28 @@ pub fn resolve(
             },
         };
         let settings = settings_json(&name, &policy)?;
-        jobs.push((name, policy, wasm, precompiled, settings));
+        // The default goes by name: a component configured under a built-in's name
+        // takes that built-in's default.
+        let enforcement = policy.enforcement.unwrap_or(match builtin {
+            Some(builtin) => builtin.enforcement,
+            None => Enforcement::HardMandatory,
+        });
+        jobs.push((name, policy, wasm, precompiled, settings, enforcement));
     }
 
     let limits = config.sandbox_limits();
     let loaded: Vec<ActivePolicy> = jobs
         .into_par_iter()
-        .map(|(name, policy, wasm, precompiled, settings)| {
+        .map(|(name, policy, wasm, precompiled, settings, enforcement)| {
             let label = match &policy.path {
                 Some(p) => p.display().to_string(),
                 None => name.clone(),
             };
-            let loaded = host
-                .load(&label, &wasm, precompiled, limits)
-                .map_err(|e| e.to_string());
+            let loaded = host.load(&label, &wasm, precompiled, limits);
             ActivePolicy {
-                enforcement: policy
-                    .enforcement
-                    .unwrap_or_else(|| default_enforcement(&name)),
+                enforcement,
                 blocking_severity: policy.blocking_severity.unwrap_or(Severity::Medium),
+                guard: Guard::for_policy(&name, &policy),
                 name,
                 loaded,
                 settings,
@@ -226,8 +234,8 @@ pub fn resolve(
     Ok(loaded)
 }
 
-/// The settings JSON for a policy: its `settings` table, plus `disable`, plus for
-/// `guard` the text of its rule and parameter files.
+/// The settings JSON for a policy: its `settings` table, plus `disable`, plus what the
+/// guard policy reads from files.
 fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetError> {
     let mut settings = match &policy.settings {
         Some(table) => serde_json::to_value(table).unwrap_or_else(|_| json!({})),
@@ -236,95 +244,23 @@ fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetE
     if !policy.disable.is_empty() {
         settings["disable"] = json!(policy.disable);
     }
-    if name == "guard" {
-        settings["rules"] = Value::Array(read_guard_rules(&policy.rules)?);
-        let mut parameters = Vec::new();
-        for path in guard_parameter_files(&policy.parameters) {
-            let template =
-                preflight_template::Template::load(&path, &Default::default()).map_err(|e| {
-                    PolicySetError::GuardInput {
-                        what: "parameters",
-                        path: path.clone(),
-                        message: e.to_string(),
-                    }
-                })?;
-            parameters.push(crate::guard_view::value(template));
-        }
-        settings["parameters"] = Value::Array(parameters);
-    }
+    guard::inputs::add_settings(name, policy, &mut settings)?;
     Ok(settings.to_string())
 }
 
-/// The files under `dir` (ignore files not honoured) that `keep` accepts, sorted so runs
-/// are reproducible.
-fn files_under(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .build()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.is_file() && keep(p))
-        .collect();
-    found.sort();
-    found
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Guard parameter files: each file named, each directory walked for the files
-/// `cfn-guard validate --input-parameters` reads from one (`.yaml`, `.yml`, `.json`,
-/// `.jsn`, `.template`), sorted.
-fn guard_parameter_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            files.extend(files_under(path, |p| {
-                [".yaml", ".yml", ".json", ".jsn", ".template"]
-                    .iter()
-                    .any(|ext| p.to_string_lossy().ends_with(ext))
-            }));
-        } else {
-            files.push(path.clone());
+    #[test]
+    fn the_builtin_registry_names_known_enforcements() {
+        for builtin in preflight_builtins::ALL {
+            assert!(
+                builtin.enforcement.parse::<Enforcement>().is_ok(),
+                "built-in `{}` has enforcement `{}`",
+                builtin.name,
+                builtin.enforcement
+            );
         }
     }
-    files
-}
-
-/// Guard rule files: each file named, each directory walked for `*.guard` / `*.ruleset`
-/// files (sorted, so runs are reproducible).
-pub fn read_guard_rules(paths: &[PathBuf]) -> Result<Vec<Value>, PolicySetError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let found = files_under(path, |p| {
-                matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("guard" | "ruleset")
-                )
-            });
-            files.extend(found.into_iter().map(|f| (rule_name(path, &f), f)));
-        } else {
-            files.push((
-                rule_name(path.parent().unwrap_or(Path::new("")), path),
-                path.clone(),
-            ));
-        }
-    }
-    files
-        .into_iter()
-        .map(|(name, path)| {
-            let text = std::fs::read_to_string(&path).map_err(|e| PolicySetError::GuardInput {
-                what: "rules",
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
-            Ok(json!({"name": name, "path": path.display().to_string(), "text": text}))
-        })
-        .collect()
-}
-
-/// A rule file's name in findings: its path under the directory given, without the
-/// extension (`s3/bucket_versioning`).
-fn rule_name(root: &Path, file: &Path) -> String {
-    let relative = file.strip_prefix(root).unwrap_or(file);
-    let stem = relative.with_extension("");
-    stem.to_string_lossy().replace('\\', "/")
 }

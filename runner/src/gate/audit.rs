@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::outcome::Outcome;
+use crate::decide::Verdict;
+
 /// Why the audit log could not be appended to.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot append to {path}: {source}")]
@@ -22,12 +25,23 @@ pub struct AuditError {
 pub struct ApprovalRecord {
     /// The digest approved.
     pub digest: String,
-    /// `digest` (`--approve`) or `interactive` (answered at the terminal).
-    pub method: String,
+    /// How it was given.
+    pub method: ApprovalMethod,
     /// Who approved (`PREFLIGHT_APPROVER`, else the login name).
     pub by: String,
     /// The reason given, if any.
     pub reason: Option<String>,
+}
+
+/// How an approval was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum ApprovalMethod {
+    /// `--approve DIGEST`.
+    Digest,
+    /// Answered at the terminal.
+    Interactive,
 }
 
 /// An override used, as recorded.
@@ -54,12 +68,12 @@ pub struct AuditEntry {
     pub template_sha256: Option<String>,
     /// The deploy command.
     pub command: String,
-    /// `deployed`, `blocked`, `failed` or `error`.
-    pub outcome: String,
+    /// How it ended.
+    pub outcome: Outcome,
     /// The process exit status of `preflight deploy`.
     pub exit_code: u8,
-    /// The gate's verdict (pass, warn, fail).
-    pub verdict: String,
+    /// The gate's verdict.
+    pub verdict: Verdict,
     /// Why the gate blocked or the deploy failed.
     pub reasons: Vec<String>,
     /// The security change set: digest, broadening, count (none without a baseline).
@@ -127,14 +141,14 @@ mod tests {
             template: "template.yaml".into(),
             template_sha256: None,
             command: "make play".into(),
-            outcome: "deployed".into(),
+            outcome: Outcome::Deployed,
             exit_code: 0,
-            verdict: "pass".into(),
+            verdict: Verdict::Pass,
             reasons: vec![],
             security: None,
             approval: Some(ApprovalRecord {
                 digest: "abc".into(),
-                method: "digest".into(),
+                method: ApprovalMethod::Digest,
                 by: "alice".into(),
                 reason: Some("reviewed".into()),
             }),

@@ -12,54 +12,69 @@ pub use next_steps::next_steps;
 
 use super::approval::Approval;
 use super::audit::OverrideRecord;
+use super::changes::SecurityChanges;
 use super::command::CommandReport;
-use super::security::SecurityChanges;
+use super::outcome::Outcome;
 use super::verify::VerifyReport;
-use crate::config::Enforcement;
+use crate::decide::Verdict;
+use crate::evaluate::sam::SamValidation;
+use crate::finding::Enforcement;
 use crate::run::{LoadErrorReport, RunReport};
-use crate::sam::SamValidation;
-use crate::verdict::Verdict;
 
 /// The version of the deploy report format.
 pub const DEPLOY_REPORT_VERSION: u32 = 1;
 
-/// How the gated deploy ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A phase of the gated deploy, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// Still running (never in a finished report).
-    Pending,
-    /// Gated, run and verified; the baseline was recorded. Exit 0.
-    Deployed,
-    /// The gate blocked it; the command never started. Exit 3.
+#[strum(serialize_all = "lowercase")]
+pub enum PhaseName {
+    /// Reading the configuration and loading the policies.
+    Load,
+    /// The check: `sam validate` and the policies.
+    Check,
+    /// Approval of the security changes.
+    Approval,
+    /// The deploy command.
+    Deploy,
+    /// Verification after it.
+    Verify,
+    /// Recording the baseline and the audit log.
+    Record,
+}
+
+/// How a phase went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum PhaseStatus {
+    /// It went through.
+    Passed,
+    /// The check found something, nothing blocking.
+    Warned,
+    /// It stopped the deploy.
     Blocked,
-    /// The command failed, was stopped, or verification failed. Exit 4.
+    /// It failed.
     Failed,
-    /// The template could not be loaded. Exit 2.
+    /// Nothing to do.
+    Skipped,
+    /// It could not be done.
     Error,
 }
 
-impl Outcome {
-    /// The process exit status for this outcome.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Outcome::Pending | Outcome::Deployed => 0,
-            Outcome::Error => 2,
-            Outcome::Blocked => 3,
-            Outcome::Failed => 4,
-        }
-    }
-
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Pending => "pending",
-            Outcome::Deployed => "deployed",
-            Outcome::Blocked => "blocked",
-            Outcome::Failed => "failed",
-            Outcome::Error => "error",
-        }
-    }
+/// How one policy came out on the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum PolicyStatus {
+    /// No unsuppressed findings.
+    Pass,
+    /// Findings, none blocking.
+    Warn,
+    /// Blocking findings.
+    Fail,
+    /// The policy could not load or evaluate.
+    Error,
 }
 
 /// The whole deploy report.
@@ -106,10 +121,10 @@ pub struct DeployReport {
 /// A phase of the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Phase {
-    /// `check`, `security`, `approval`, `deploy`, `verify` or `record`.
-    pub name: String,
-    /// `passed`, `warned`, `blocked`, `failed`, `skipped` or `error`.
-    pub status: String,
+    /// Which phase.
+    pub name: PhaseName,
+    /// How it went.
+    pub status: PhaseStatus,
     /// How long it took.
     pub duration_ms: u64,
 }
@@ -140,9 +155,8 @@ pub struct PolicyOutcome {
     pub version: String,
     /// Enforcement.
     pub enforcement: Enforcement,
-    /// `pass`, `warn` (findings, none blocking), `fail` (blocking findings) or
-    /// `error` (could not load or evaluate).
-    pub outcome: String,
+    /// How it came out.
+    pub outcome: PolicyStatus,
     /// Unsuppressed findings.
     pub findings: usize,
     /// Blocking findings.
@@ -191,11 +205,20 @@ pub struct StateReport {
 
 impl DeployReport {
     /// Adds a phase.
-    pub fn phase(&mut self, name: &str, status: &str, duration_ms: u64) {
+    pub fn phase(&mut self, name: PhaseName, status: PhaseStatus, duration_ms: u64) {
         self.phases.push(Phase {
-            name: name.to_string(),
-            status: status.to_string(),
+            name,
+            status,
             duration_ms,
         });
+    }
+
+    /// How long a phase took (zero when it did not run).
+    pub fn phase_ms(&self, name: PhaseName) -> u64 {
+        self.phases
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| p.duration_ms)
+            .sum()
     }
 }

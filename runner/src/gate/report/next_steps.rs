@@ -1,10 +1,11 @@
 //! Next steps: a remediation for each failure, or the checks worth doing after a
 //! successful deploy.
 
-use super::{DeployReport, Outcome};
-use crate::deploy::approval::ApprovalStatus;
-use crate::finding::POLICY_ERROR;
-use crate::sam::SamStatus;
+use super::DeployReport;
+use crate::evaluate::sam::SamStatus;
+use crate::finding::{Enforcement, HostRule};
+use crate::gate::approval::ApprovalStatus;
+use crate::gate::outcome::Outcome;
 
 /// What to do next, in order.
 pub fn next_steps(r: &DeployReport) -> Vec<String> {
@@ -53,9 +54,9 @@ fn blocked_steps(r: &DeployReport, steps: &mut Vec<String>) {
     let mut hard = 0;
     let mut errors = Vec::new();
     for f in findings {
-        if f.rule == POLICY_ERROR {
+        if f.is(HostRule::PolicyError) {
             errors.push(f.policy.clone());
-        } else if f.enforcement == "soft-mandatory" {
+        } else if f.enforcement == Enforcement::SoftMandatory {
             if !soft.contains(&f.rule) {
                 soft.push(f.rule.clone());
             }

@@ -1,4 +1,4 @@
-//! The deploy gate: `preflight deploy [OPTIONS] [-- COMMAND...]`.
+//! The gate: `preflight deploy [OPTIONS] [-- COMMAND...]`.
 //!
 //! A [`Deployment`] goes through its steps in order, each recorded in the
 //! [`DeployReport`]:
@@ -6,7 +6,7 @@
 //! 1. [`Deployment::check`]: load the template, run `sam validate` and every policy
 //!    concurrently (the same [`Checker`] as `preflight check`, with the last deployed
 //!    template as baseline), then compute the security changes against that baseline
-//!    ([`security`]).
+//!    ([`changes`]).
 //! 2. [`Deployment::approve`]: decide whether the changes need approval and whether
 //!    they have it ([`approval`]).
 //! 3. [`Deployment::run`], only when nothing blocked: start the command in its own
@@ -21,10 +21,14 @@
 
 pub mod approval;
 pub mod audit;
+pub mod aws;
+pub mod changes;
 pub mod command;
 pub mod lock;
+pub mod markers;
+pub mod outcome;
+pub mod prompt;
 pub mod report;
-pub mod security;
 pub mod state;
 pub mod target;
 pub mod verify;
@@ -36,24 +40,26 @@ use std::time::{Duration, Instant};
 use preflight_template::{Limits, Template};
 use sha2::{Digest, Sha256};
 
-use crate::baseline::BaselineSource;
 use crate::config::ApprovalLevel;
-use crate::finding::POLICY_ERROR;
-use crate::policies::ActivePolicy;
+use crate::decide::{Override, Verdict};
+use crate::evaluate::sam::{SamRunner, SamStatus};
+use crate::finding::{Enforcement, HostRule, SuppressedBy};
+use crate::load::baseline::BaselineSource;
+use crate::load::policies::ActivePolicy;
 use crate::run::{Checker, RunReport};
-use crate::sam::{SamRunner, SamStatus};
-use crate::verdict::{Override, Verdict};
 use approval::{ApprovalRequest, Prompt};
 use audit::{AuditEntry, OverrideRecord};
+use aws::{Aws, AwsError};
+use changes::SecurityChanges;
 use command::{CommandSpec, Interrupts, Live, RunOptions};
+use outcome::Outcome;
 use report::{
-    DEPLOY_REPORT_VERSION, DeployReport, GateReport, Outcome, PolicyOutcome, SecurityReport,
-    StateReport,
+    DEPLOY_REPORT_VERSION, DeployReport, GateReport, PhaseName, PhaseStatus, PolicyOutcome,
+    PolicyStatus, SecurityReport, StateReport,
 };
-use security::SecurityChanges;
 use state::StateDir;
 use target::{Target, shell_quote};
-use verify::{Aws, AwsError, VerifyInput};
+use verify::VerifyInput;
 
 /// How long verification waits for a stack that is still in progress.
 pub const VERIFY_WAIT: Duration = Duration::from_secs(300);
@@ -197,9 +203,9 @@ impl<'a> Deployment<'a> {
             next_steps: Vec::new(),
         };
         let gate_failed = report.gate.verdict == Verdict::Fail;
-        report.phase("load", "passed", load_ms);
+        report.phase(PhaseName::Load, PhaseStatus::Passed, load_ms);
         if let Some(e) = &load_error {
-            report.phase("check", "error", check_ms);
+            report.phase(PhaseName::Check, PhaseStatus::Error, check_ms);
             report.outcome = Outcome::Error;
             report.reasons.push(format!(
                 "cannot load {} (line {}, column {}): {}",
@@ -207,11 +213,11 @@ impl<'a> Deployment<'a> {
             ));
         } else {
             let status = match report.gate.verdict {
-                Verdict::Pass => "passed",
-                Verdict::Warn => "warned",
-                Verdict::Fail => "blocked",
+                Verdict::Pass => PhaseStatus::Passed,
+                Verdict::Warn => PhaseStatus::Warned,
+                Verdict::Fail => PhaseStatus::Blocked,
             };
-            report.phase("check", status, check_ms);
+            report.phase(PhaseName::Check, status, check_ms);
             report.reasons.extend(gate_reasons(&report.gate));
         }
         let mut deployment = Deployment {
@@ -272,12 +278,12 @@ impl<'a> Deployment<'a> {
         let decision = approval::decide(&request, prompt);
         let status = if decision.status.allows() {
             if decision.required {
-                "passed"
+                PhaseStatus::Passed
             } else {
-                "skipped"
+                PhaseStatus::Skipped
             }
         } else {
-            "blocked"
+            PhaseStatus::Blocked
         };
         if decision.required
             && let Some(changes) = &self.report.security.changes
@@ -292,7 +298,8 @@ impl<'a> Deployment<'a> {
             self.report.outcome = Outcome::Blocked;
         }
         self.report.security.approval = Some(decision);
-        self.report.phase("approval", status, elapsed_ms(started));
+        self.report
+            .phase(PhaseName::Approval, status, elapsed_ms(started));
     }
 
     /// Whether the deploy will not run (blocked or an error).
@@ -386,18 +393,18 @@ impl<'a> Deployment<'a> {
             Ok((command, mut verify, before_ms)) => {
                 verify.duration_ms += before_ms;
                 let deploy_status = if command.succeeded() {
-                    "passed"
+                    PhaseStatus::Passed
                 } else {
-                    "failed"
+                    PhaseStatus::Failed
                 };
                 self.report
-                    .phase("deploy", deploy_status, command.duration_ms);
+                    .phase(PhaseName::Deploy, deploy_status, command.duration_ms);
                 let verify_status = match verify.status {
-                    verify::VerifyStatus::Passed => "passed",
-                    verify::VerifyStatus::Failed => "failed",
+                    verify::VerifyStatus::Passed => PhaseStatus::Passed,
+                    verify::VerifyStatus::Failed => PhaseStatus::Failed,
                 };
                 self.report
-                    .phase("verify", verify_status, verify.duration_ms);
+                    .phase(PhaseName::Verify, verify_status, verify.duration_ms);
                 if verify.status == verify::VerifyStatus::Failed {
                     self.report.outcome = Outcome::Failed;
                     self.report.reasons.extend(verify.failures.iter().cloned());
@@ -448,11 +455,12 @@ impl<'a> Deployment<'a> {
             Err(e) => self.report.state.error = Some(e.to_string()),
         }
         let status = if self.report.state.error.is_some() {
-            "failed"
+            PhaseStatus::Failed
         } else {
-            "passed"
+            PhaseStatus::Passed
         };
-        self.report.phase("record", status, elapsed_ms(started));
+        self.report
+            .phase(PhaseName::Record, status, elapsed_ms(started));
         self.report.duration_ms = elapsed_ms(self.started);
         self.report.next_steps = report::next_steps(&self.report);
     }
@@ -468,9 +476,9 @@ impl<'a> Deployment<'a> {
                 .as_ref()
                 .map(|t| hex::encode(Sha256::digest(t.to_json().as_bytes()))),
             command: r.command.clone(),
-            outcome: r.outcome.as_str().to_string(),
+            outcome: r.outcome,
             exit_code: r.exit_code,
-            verdict: r.gate.verdict.as_str().to_string(),
+            verdict: r.gate.verdict,
             reasons: r.reasons.clone(),
             security: r.security.changes.as_ref().map(|c| {
                 serde_json::json!({
@@ -522,7 +530,9 @@ pub fn approve_command(argv: &[String], digest: &str) -> String {
         .map(|p| {
             Path::new(p)
                 .file_name()
-                .filter(|_| !p.contains('/') || crate::sam::find_on_path("preflight").is_some())
+                .filter(|_| {
+                    !p.contains('/') || crate::evaluate::sam::find_on_path("preflight").is_some()
+                })
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| p.clone())
         })
@@ -569,14 +579,17 @@ fn gate_reasons(gate: &GateReport) -> Vec<String> {
         .flat_map(|t| &t.findings)
         .filter(|f| f.blocking)
         .collect();
-    let errors = blocking.iter().filter(|f| f.rule == POLICY_ERROR).count();
+    let errors = blocking
+        .iter()
+        .filter(|f| f.is(HostRule::PolicyError))
+        .count();
     let hard = blocking
         .iter()
-        .filter(|f| f.rule != POLICY_ERROR && f.enforcement == "hard-mandatory")
+        .filter(|f| !f.is(HostRule::PolicyError) && f.enforcement == Enforcement::HardMandatory)
         .count();
     let soft = blocking
         .iter()
-        .filter(|f| f.rule != POLICY_ERROR && f.enforcement == "soft-mandatory")
+        .filter(|f| !f.is(HostRule::PolicyError) && f.enforcement == Enforcement::SoftMandatory)
         .count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if hard > 0 {
@@ -608,14 +621,14 @@ fn policy_outcomes(run: &RunReport) -> Vec<PolicyOutcome> {
                 .templates
                 .iter()
                 .flat_map(|t| &t.rules)
-                .filter(|r| r.policy == p.id && r.rule != POLICY_ERROR)
+                .filter(|r| r.policy == p.id && !HostRule::PolicyError.is(&r.rule))
                 .collect();
             let count =
                 |s: preflight_policy::Status| rules.iter().filter(|r| r.status == s).count();
             let error = p.error.clone().or_else(|| {
                 findings
                     .iter()
-                    .find(|f| f.rule == POLICY_ERROR)
+                    .find(|f| f.is(HostRule::PolicyError))
                     .map(|f| f.message.clone())
             });
             let unsuppressed = findings.iter().filter(|f| f.suppressed.is_none()).count();
@@ -625,15 +638,14 @@ fn policy_outcomes(run: &RunReport) -> Vec<PolicyOutcome> {
                 version: p.version.clone(),
                 enforcement: p.enforcement,
                 outcome: if error.is_some() {
-                    "error"
+                    PolicyStatus::Error
                 } else if blocking > 0 {
-                    "fail"
+                    PolicyStatus::Fail
                 } else if unsuppressed > 0 {
-                    "warn"
+                    PolicyStatus::Warn
                 } else {
-                    "pass"
-                }
-                .to_string(),
+                    PolicyStatus::Pass
+                },
                 findings: unsuppressed,
                 blocking,
                 rules_passed: count(preflight_policy::Status::Pass),
@@ -656,7 +668,10 @@ fn override_records(run: &RunReport, overrides: &[Override]) -> Vec<OverrideReco
                 .iter()
                 .flat_map(|t| &t.findings)
                 .filter(|f| {
-                    f.rule == o.rule && f.suppressed.as_ref().is_some_and(|s| s.by == "override")
+                    f.rule == o.rule
+                        && f.suppressed
+                            .as_ref()
+                            .is_some_and(|s| s.by == SuppressedBy::Override)
                 })
                 .count(),
         })

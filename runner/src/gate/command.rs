@@ -18,7 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::Instant;
 
-use super::verify::{MarkerHit, failure_marker};
+use super::markers::{MarkerHit, failure_marker};
 use crate::text::{strip_ansi, truncate};
 
 /// How many lines of output the report keeps (the last ones).

@@ -3,12 +3,12 @@
 //! `--approve DIGEST` naming exactly the current change set, or a yes at the terminal.
 //! Without either, the gate blocks.
 
-use std::io::{self, BufRead, Write};
+use std::io;
 
 use serde::Serialize;
 
-use super::audit::{ApprovalRecord, current_user};
-use super::security::SecurityChanges;
+use super::audit::{ApprovalMethod, ApprovalRecord, current_user};
+use super::changes::SecurityChanges;
 use crate::config::ApprovalLevel;
 
 /// Where the approval stands.
@@ -138,7 +138,7 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
             approval.message = format!("{what} approved by digest");
             approval.approved = Some(ApprovalRecord {
                 digest: changes.digest().to_string(),
-                method: "digest".into(),
+                method: ApprovalMethod::Digest,
                 by: current_user(),
                 reason,
             });
@@ -159,7 +159,7 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
                 let answer = answer.trim().to_string();
                 approval.approved = Some(ApprovalRecord {
                     digest: changes.digest().to_string(),
-                    method: "interactive".into(),
+                    method: ApprovalMethod::Interactive,
                     by: current_user(),
                     reason: if answer.is_empty() {
                         reason
@@ -185,44 +185,6 @@ pub fn decide(request: &ApprovalRequest<'_>, prompt: Option<&mut dyn Prompt>) ->
         }
     }
     approval
-}
-
-/// Asks on the terminal: the question (and the change tables, unless the report on
-/// standard output already shows them) go to standard error, the answers come from
-/// standard input.
-pub struct TerminalPrompt {
-    /// Whether to show the change tables before asking.
-    pub show_changes: bool,
-}
-
-impl Prompt for TerminalPrompt {
-    fn ask(&mut self, changes: &SecurityChanges) -> io::Result<Option<String>> {
-        let mut err = anstream::stderr().lock();
-        if self.show_changes {
-            writeln!(err)?;
-            super::report::human::write_changes(changes, &mut err)?;
-        }
-        write!(
-            err,
-            "\n\x1b[1mApprove these security changes (digest {})?\x1b[0m [y/N] ",
-            changes.digest()
-        )?;
-        err.flush()?;
-        let stdin = io::stdin();
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line)?;
-        if !matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-            return Ok(None);
-        }
-        write!(
-            err,
-            "Reason (recorded in .preflight/audit.jsonl, optional): "
-        )?;
-        err.flush()?;
-        let mut reason = String::new();
-        stdin.lock().read_line(&mut reason)?;
-        Ok(Some(reason.trim().to_string()))
-    }
 }
 
 #[cfg(test)]
@@ -299,7 +261,7 @@ mod tests {
         );
         assert_eq!(right.status, ApprovalStatus::Approved);
         let record = right.approved.unwrap();
-        assert_eq!(record.method, "digest");
+        assert_eq!(record.method, ApprovalMethod::Digest);
         assert_eq!(record.reason.as_deref(), Some("reviewed in PR 7"));
     }
 

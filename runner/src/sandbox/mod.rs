@@ -56,7 +56,7 @@ impl Default for SandboxLimits {
 }
 
 /// Why a policy could not be loaded.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
     /// The bytes are not a valid component for this host.
     #[error("not a valid policy component: {0}")]
@@ -476,14 +476,15 @@ fn last_lines(text: &str, n: usize) -> String {
     truncate(&lines[start..].join(" | "), 1000)
 }
 
-/// Where compiled components are cached: `$PREFLIGHT_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/preflight`, else `~/.cache/preflight`.
+/// Where compiled components are cached: `$PREFLIGHT_CACHE_DIR`, else the XDG cache
+/// directory's `preflight` (`$XDG_CACHE_HOME`, else `~/.cache`; etcetera's XDG strategy,
+/// on every Unix).
 pub fn default_cache_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("PREFLIGHT_CACHE_DIR") {
         return Some(PathBuf::from(dir));
     }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return Some(PathBuf::from(dir).join("preflight"));
-    }
-    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache").join("preflight"))
+    use etcetera::BaseStrategy;
+    etcetera::base_strategy::Xdg::new()
+        .ok()
+        .map(|xdg| xdg.cache_dir().join("preflight"))
 }

@@ -1,50 +1,19 @@
 //! Verification after the deploy command: its exit status, failure markers in its
 //! output, and, when a stack name is known and the `aws` CLI is on `PATH`, the stack's
 //! status and the resources created, updated and deleted since the deploy started
-//! (`describe-stacks`, `describe-stack-events`, `describe-stack-resources`). The `aws`
-//! CLI reads the usual AWS environment; `AWS_ENDPOINT_URL` (and
-//! `AWS_ENDPOINT_URL_CLOUDFORMATION`) are passed on as `--endpoint-url` too, for CLI
-//! versions that predate them.
+//! (through [`super::aws`]).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::Value;
 
+use super::aws::{Aws, AwsError, StackEvent, StackResource};
 use super::command::{CommandReport, Interrupts};
+use super::markers::MarkerHit;
 
-/// Output that means a deploy failed, whatever the exit status says.
-pub const FAILURE_MARKERS: &[&str] = &[
-    "Error:",
-    "ROLLBACK",
-    "CREATE_FAILED",
-    "UPDATE_FAILED",
-    "Failed to create/update",
-];
-
-/// How long one `aws` call may take.
-const AWS_TIMEOUT: Duration = Duration::from_secs(60);
 /// Events this much older than the deploy's start still count (clock skew).
 const CLOCK_SKEW: Duration = Duration::from_secs(1);
-
-/// The first failure marker in `line`, if any.
-pub fn failure_marker(line: &str) -> Option<&'static str> {
-    FAILURE_MARKERS.iter().copied().find(|m| line.contains(m))
-}
-
-/// A line of output that carries a failure marker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MarkerHit {
-    /// 1-based line number in the command's output.
-    pub line: usize,
-    /// The marker found.
-    pub marker: String,
-    /// The line (ANSI escapes removed).
-    pub text: String,
-}
 
 /// Passed, failed, or cut short by a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -99,9 +68,8 @@ pub struct StackCheck {
 /// What changed in the stack.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ResourceChanges {
-    /// `events` (from the stack's events) or `resources` (from comparing the stack's
-    /// resources before and after, when the events name no resources).
-    pub source: String,
+    /// Where the changes were read from.
+    pub source: ChangeSource,
     /// Resources created.
     pub created: Vec<ResourceChange>,
     /// Resources updated (or replaced).
@@ -110,6 +78,18 @@ pub struct ResourceChanges {
     pub deleted: Vec<ResourceChange>,
     /// Resources whose operation failed, with CloudFormation's reason.
     pub failed: Vec<ResourceChange>,
+}
+
+/// Where resource changes were read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum ChangeSource {
+    /// The stack's events since the deploy started.
+    #[default]
+    Events,
+    /// The stack's resources before and after (when the events name no resources).
+    Resources,
 }
 
 /// One resource.
@@ -125,263 +105,6 @@ pub struct ResourceChange {
     pub status: String,
     /// CloudFormation's reason, when given.
     pub reason: Option<String>,
-}
-
-/// Why an `aws` call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum AwsError {
-    /// The stack does not exist.
-    #[error("stack {0} does not exist")]
-    NoStack(String),
-    /// The CLI failed.
-    #[error("{0}")]
-    Failed(String),
-    /// SIGINT or SIGTERM arrived.
-    #[error("interrupted by {0}")]
-    Interrupted(String),
-}
-
-/// The `aws` CLI, for CloudFormation queries.
-#[derive(Debug, Clone)]
-pub struct Aws {
-    program: PathBuf,
-    region: Option<String>,
-    endpoint: Option<String>,
-    env: Vec<(String, String)>,
-}
-
-/// A stack resource as `describe-stack-resources` lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackResource {
-    /// Logical id.
-    pub logical_id: String,
-    /// Type.
-    pub resource_type: String,
-    /// Physical id.
-    pub physical_id: Option<String>,
-    /// Status.
-    pub status: String,
-    /// Last updated.
-    pub timestamp: String,
-}
-
-/// A stack event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackEvent {
-    /// When.
-    pub timestamp: Option<jiff::Timestamp>,
-    /// Logical id.
-    pub logical_id: String,
-    /// Physical id.
-    pub physical_id: Option<String>,
-    /// Type.
-    pub resource_type: String,
-    /// Status.
-    pub status: String,
-    /// Reason.
-    pub reason: Option<String>,
-}
-
-impl Aws {
-    /// The `aws` CLI on `PATH`, when there is one. `region` overrides the environment's;
-    /// `env` is added to it (`[deploy.env]`).
-    pub fn detect(region: Option<String>, env: &[(String, String)]) -> Option<Aws> {
-        let program = crate::sam::find_on_path("aws")?;
-        let lookup = |name: &str| {
-            env.iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .or_else(|| std::env::var(name).ok())
-                .filter(|s| !s.trim().is_empty())
-        };
-        let endpoint =
-            lookup("AWS_ENDPOINT_URL_CLOUDFORMATION").or_else(|| lookup("AWS_ENDPOINT_URL"));
-        Some(Aws {
-            program,
-            region,
-            endpoint,
-            env: env.to_vec(),
-        })
-    }
-
-    async fn call(&self, args: &[&str], interrupts: &mut Interrupts) -> Result<Value, AwsError> {
-        let mut command = tokio::process::Command::new(&self.program);
-        command
-            .arg("cloudformation")
-            .args(args)
-            .args(["--output", "json"]);
-        if let Some(region) = &self.region {
-            command.args(["--region", region]);
-        }
-        if let Some(endpoint) = &self.endpoint {
-            command.args(["--endpoint-url", endpoint]);
-        }
-        // A stack query is cheap to repeat later: a couple of attempts, not the CLI's
-        // default backoff against an endpoint that is not up (yet).
-        if std::env::var_os("AWS_MAX_ATTEMPTS").is_none() {
-            command.env("AWS_MAX_ATTEMPTS", "2");
-        }
-        command
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .env("AWS_PAGER", "")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        let shown = format!("aws cloudformation {}", args.join(" "));
-        let child = command
-            .spawn()
-            .map_err(|e| AwsError::Failed(format!("cannot run `{shown}`: {e}")))?;
-        let output = tokio::select! {
-            output = tokio::time::timeout(AWS_TIMEOUT, child.wait_with_output()) => match output {
-                Ok(Ok(output)) => output,
-                Ok(Err(e)) => return Err(AwsError::Failed(format!("`{shown}`: {e}"))),
-                Err(_) => return Err(AwsError::Failed(format!("`{shown}` did not answer within {AWS_TIMEOUT:?}"))),
-            },
-            sig = interrupts.recv() => return Err(AwsError::Interrupted(sig.as_str().to_string())),
-        };
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
-            if stderr.contains("does not exist") {
-                return Err(AwsError::NoStack(
-                    args.iter()
-                        .skip_while(|a| **a != "--stack-name")
-                        .nth(1)
-                        .unwrap_or(&"")
-                        .to_string(),
-                ));
-            }
-            return Err(AwsError::Failed(format!("`{shown}` failed: {stderr}")));
-        }
-        serde_json::from_slice(&output.stdout).map_err(|e| {
-            AwsError::Failed(format!("`{shown}` printed something other than JSON: {e}"))
-        })
-    }
-
-    /// `describe-stacks`: the stack's status, reason and outputs.
-    pub async fn stack(
-        &self,
-        stack: &str,
-        interrupts: &mut Interrupts,
-    ) -> Result<(String, Option<String>, BTreeMap<String, String>), AwsError> {
-        let v = self
-            .call(&["describe-stacks", "--stack-name", stack], interrupts)
-            .await?;
-        let s = &v["Stacks"][0];
-        let status = s["StackStatus"]
-            .as_str()
-            .ok_or_else(|| AwsError::Failed("describe-stacks returned no StackStatus".into()))?
-            .to_string();
-        let reason = s["StackStatusReason"].as_str().map(str::to_string);
-        let outputs = s["Outputs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|o| {
-                Some((
-                    o["OutputKey"].as_str()?.to_string(),
-                    o["OutputValue"].as_str().unwrap_or_default().to_string(),
-                ))
-            })
-            .collect();
-        Ok((status, reason, outputs))
-    }
-
-    /// `describe-stack-resources`; `None` when the stack does not exist.
-    pub async fn resources(
-        &self,
-        stack: &str,
-        interrupts: &mut Interrupts,
-    ) -> Result<Option<Vec<StackResource>>, AwsError> {
-        let v = match self
-            .call(
-                &["describe-stack-resources", "--stack-name", stack],
-                interrupts,
-            )
-            .await
-        {
-            Ok(v) => v,
-            Err(AwsError::NoStack(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        Ok(Some(parse_resources(&v)))
-    }
-
-    /// `describe-stack-events`, newest first.
-    pub async fn events(
-        &self,
-        stack: &str,
-        interrupts: &mut Interrupts,
-    ) -> Result<Vec<StackEvent>, AwsError> {
-        let v = self
-            .call(
-                &["describe-stack-events", "--stack-name", stack],
-                interrupts,
-            )
-            .await?;
-        Ok(parse_events(&v, stack))
-    }
-}
-
-/// Parses `describe-stack-resources` output.
-pub fn parse_resources(v: &Value) -> Vec<StackResource> {
-    v["StackResources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| {
-            let logical_id = r["LogicalResourceId"].as_str()?.to_string();
-            if logical_id.is_empty() {
-                return None;
-            }
-            Some(StackResource {
-                logical_id,
-                resource_type: r["ResourceType"].as_str().unwrap_or_default().to_string(),
-                physical_id: r["PhysicalResourceId"]
-                    .as_str()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-                status: r["ResourceStatus"].as_str().unwrap_or_default().to_string(),
-                timestamp: r["Timestamp"].as_str().unwrap_or_default().to_string(),
-            })
-        })
-        .collect()
-}
-
-/// Parses `describe-stack-events` output, leaving out the stack's own events.
-pub fn parse_events(v: &Value, stack: &str) -> Vec<StackEvent> {
-    v["StackEvents"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| {
-            Some(StackEvent {
-                timestamp: e["Timestamp"].as_str().and_then(parse_time),
-                logical_id: e["LogicalResourceId"].as_str()?.to_string(),
-                physical_id: e["PhysicalResourceId"]
-                    .as_str()
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-                resource_type: e["ResourceType"].as_str().unwrap_or_default().to_string(),
-                status: e["ResourceStatus"].as_str().unwrap_or_default().to_string(),
-                reason: e["ResourceStatusReason"]
-                    .as_str()
-                    .filter(|s| !s.is_empty() && *s != "-")
-                    .map(str::to_string),
-            })
-        })
-        .map(|mut e| {
-            if e.logical_id == stack && e.resource_type == "AWS::CloudFormation::Stack" {
-                e.logical_id.clear();
-            }
-            e
-        })
-        .collect()
-}
-
-/// Parses an ISO 8601 timestamp as the AWS CLI prints them (`Z` or `+00:00`).
-pub fn parse_time(text: &str) -> Option<jiff::Timestamp> {
-    text.parse().ok()
 }
 
 /// Whether a stack status is a successful end state.
@@ -426,7 +149,7 @@ pub fn resource_changes(
             }
         };
     if !resource_events.is_empty() {
-        changes.source = "events".into();
+        changes.source = ChangeSource::Events;
         // Oldest first, per logical id.
         let mut by_id: BTreeMap<&str, Vec<&StackEvent>> = BTreeMap::new();
         for e in resource_events.iter().rev() {
@@ -461,7 +184,7 @@ pub fn resource_changes(
             }
         }
     } else {
-        changes.source = "resources".into();
+        changes.source = ChangeSource::Resources;
         let before_by_id: BTreeMap<&str, &StackResource> = before
             .unwrap_or_default()
             .iter()
@@ -710,32 +433,8 @@ async fn check_stack(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gate::aws::parse_events;
     use serde_json::json;
-
-    #[test]
-    fn markers() {
-        assert_eq!(
-            failure_marker("Error: Failed to create changeset"),
-            Some("Error:")
-        );
-        assert_eq!(
-            failure_marker("UPDATE_ROLLBACK_COMPLETE  AWS::CloudFormation::Stack"),
-            Some("ROLLBACK")
-        );
-        assert_eq!(
-            failure_marker("Bucket  CREATE_FAILED"),
-            Some("CREATE_FAILED")
-        );
-        assert_eq!(
-            failure_marker("Failed to create/update the stack: demo"),
-            Some("Failed to create/update")
-        );
-        assert_eq!(
-            failure_marker("Successfully created/updated stack - demo"),
-            None
-        );
-        assert_eq!(failure_marker("no errors: 0"), None);
-    }
 
     #[test]
     fn statuses() {
@@ -783,7 +482,7 @@ mod tests {
             resource("Queue", "CREATE_COMPLETE"),
         ];
         let c = resource_changes(&events, Some(&before), &after);
-        assert_eq!(c.source, "events");
+        assert_eq!(c.source, ChangeSource::Events);
         let ids = |v: &[ResourceChange]| v.iter().map(|r| r.logical_id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&c.created), ["Queue"]);
         assert_eq!(ids(&c.updated), ["Role"]);
@@ -816,7 +515,7 @@ mod tests {
             resource("Queue", "UPDATE_COMPLETE"),
         ];
         let c = resource_changes(&[], Some(&before), &after);
-        assert_eq!(c.source, "resources");
+        assert_eq!(c.source, ChangeSource::Resources);
         assert_eq!(c.created[0].logical_id, "Queue");
         assert_eq!(c.updated[0].logical_id, "Role");
         assert_eq!(c.deleted[0].logical_id, "Old");

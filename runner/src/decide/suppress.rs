@@ -20,17 +20,42 @@ use preflight_template::Template;
 use serde_json::Value;
 
 use crate::config::SuppressionConfig;
-use crate::finding::{Finding, Suppressed};
-use crate::run::host_finding;
+use crate::finding::{Enforcement, Finding, HostRule, Suppressed, SuppressedBy};
+use crate::locate::{host_finding, place};
 
 /// The pseudo-policy host findings about suppressions belong to.
 const POLICY: &str = "preflight";
-/// A suppression without a reason or with a bad date.
-pub const INVALID: &str = "suppression-invalid";
-/// A suppression past its expiry date.
-pub const EXPIRED: &str = "suppression-expired";
-/// A suppression of a rule configured as non-suppressible.
-pub const REFUSED: &str = "suppression-not-allowed";
+
+/// Whose metadata a suppression is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    /// `Metadata: {preflight: {suppress: [...]}}`.
+    Preflight,
+    /// `Metadata: {cfn_nag: {rules_to_suppress: [...]}}`.
+    CfnNag,
+    /// `Metadata: {checkov: {skip: [...]}}`.
+    Checkov,
+}
+
+impl Tool {
+    /// The peer tool's name in rules' equivalents (`None` for preflight's own).
+    fn peer(self) -> Option<&'static str> {
+        match self {
+            Tool::Preflight => None,
+            Tool::CfnNag => Some("cfn_nag"),
+            Tool::Checkov => Some("checkov"),
+        }
+    }
+
+    /// What a finding it silences is suppressed by.
+    fn suppressed_by(self) -> SuppressedBy {
+        match self {
+            Tool::Preflight => SuppressedBy::Template,
+            Tool::CfnNag => SuppressedBy::CfnNag,
+            Tool::Checkov => SuppressedBy::Checkov,
+        }
+    }
+}
 
 /// One suppression entry found in the template.
 #[derive(Debug, Clone)]
@@ -39,8 +64,8 @@ struct Entry {
     resource: Option<String>,
     /// The id as written (a preflight rule id or name, or a peer tool's id).
     id: String,
-    /// `preflight`, `cfn_nag` or `checkov`.
-    tool: &'static str,
+    /// Whose metadata it is written in.
+    tool: Tool,
     reason: String,
     pointer: String,
 }
@@ -67,7 +92,7 @@ pub fn apply(
             if entry.resource.is_some() && entry.resource != finding.resource {
                 continue;
             }
-            if entry.tool != "preflight" && !honour_peers {
+            if entry.tool != Tool::Preflight && !honour_peers {
                 continue;
             }
             if !matches(entry, finding, info) {
@@ -78,7 +103,7 @@ pub fn apply(
                     problems.push(located(
                         template,
                         &entry.pointer,
-                        REFUSED,
+                        HostRule::SuppressionNotAllowed,
                         Severity::Info,
                         format!(
                             "rule {} is configured as non-suppressible; this suppression is ignored",
@@ -93,10 +118,7 @@ pub fn apply(
             used[i] = true;
             finding.blocking = false;
             finding.suppressed = Some(Suppressed {
-                by: match entry.tool {
-                    "preflight" => "template".to_string(),
-                    tool => tool.to_string(),
-                },
+                by: entry.tool.suppressed_by(),
                 reason: entry.reason.clone(),
             });
             break;
@@ -106,13 +128,13 @@ pub fn apply(
 }
 
 fn matches(entry: &Entry, finding: &Finding, info: Option<&RuleInfo>) -> bool {
-    match entry.tool {
-        "preflight" => {
+    match entry.tool.peer() {
+        None => {
             entry.id == finding.rule
                 || info.is_some_and(|i| i.name == entry.id)
                 || format!("{}/{}", finding.policy, finding.rule) == entry.id
         }
-        tool => info.is_some_and(|i| {
+        Some(tool) => info.is_some_and(|i| {
             i.equivalents.iter().any(|e| {
                 e.tool == tool && e.ids.iter().any(|id| id.eq_ignore_ascii_case(&entry.id))
             })
@@ -136,7 +158,7 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
                     Some(id.clone()),
                     format!(
                         "/Resources/{}/Metadata",
-                        preflight_template::escape_token(id)
+                        preflight_policy::pointer::escape(id)
                     ),
                     meta,
                 ));
@@ -144,14 +166,14 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
         }
     }
     for (resource, base, meta) in places {
-        let sources: [(&'static str, &str, &str, &str); 3] = [
-            ("preflight", "preflight/suppress", "rule", "reason"),
-            ("cfn_nag", "cfn_nag/rules_to_suppress", "id", "reason"),
-            ("checkov", "checkov/skip", "id", "comment"),
+        let sources: [(Tool, &str, &str, &str); 3] = [
+            (Tool::Preflight, "preflight/suppress", "rule", "reason"),
+            (Tool::CfnNag, "cfn_nag/rules_to_suppress", "id", "reason"),
+            (Tool::Checkov, "checkov/skip", "id", "comment"),
         ];
         for (tool, path, id_key, reason_key) in sources {
             // Peer tools only suppress per resource, as they do themselves.
-            if tool != "preflight" && resource.is_none() {
+            if tool != Tool::Preflight && resource.is_none() {
                 continue;
             }
             let (outer, inner) = path.split_once('/').unwrap_or((path, ""));
@@ -163,7 +185,7 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
                 problems.push(located(
                     template,
                     &list_pointer,
-                    INVALID,
+                    HostRule::SuppressionInvalid,
                     Severity::High,
                     format!("`{path}` must be a list of suppressions"),
                     true,
@@ -186,7 +208,7 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
                     problems.push(located(
                         template,
                         &pointer,
-                        INVALID,
+                        HostRule::SuppressionInvalid,
                         Severity::High,
                         format!("suppression needs `{id_key}`: the rule it silences"),
                         true,
@@ -197,7 +219,7 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
                     problems.push(located(
                         template,
                         &pointer,
-                        INVALID,
+                        HostRule::SuppressionInvalid,
                         Severity::High,
                         format!(
                             "suppression of {id} needs a `{reason_key}` saying why it is acceptable"
@@ -215,7 +237,7 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
                                 problems.push(located(
                                 template,
                                 &format!("{pointer}/expires"),
-                                INVALID,
+                                HostRule::SuppressionInvalid,
                                 Severity::High,
                                 format!("suppression of {id}: `expires` must be a date like 2026-12-31"),
                                 true,
@@ -231,7 +253,7 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
                     problems.push(located(
                         template,
                         &format!("{pointer}/expires"),
-                        EXPIRED,
+                        HostRule::SuppressionExpired,
                         Severity::Medium,
                         format!(
                             "suppression of {id} expired on {date}; its findings are reported again"
@@ -256,26 +278,20 @@ fn collect(template: &Template, today: Date) -> (Vec<Entry>, Vec<Finding>) {
 fn located(
     template: &Template,
     pointer: &str,
-    rule: &str,
+    rule: HostRule,
     severity: Severity,
     message: String,
     blocking: bool,
 ) -> Finding {
     let mut f = host_finding(template, POLICY, rule, severity, message);
-    let (at, _) = template.locate_nearest(pointer);
-    f.pointer = pointer.to_string();
+    place(template, &mut f, pointer.to_string(), None);
     f.resource = preflight_template::parse_pointer(pointer)
         .ok()
         .filter(|t| t.len() >= 2 && t[0] == "Resources")
         .map(|t| t[1].clone());
-    f.line = at.line;
-    f.column = at.column;
-    f.end_line = at.end_line;
-    f.end_column = at.end_column;
-    f.bytes = (at.start_byte, at.end_byte);
     f.blocking = blocking;
     if !blocking {
-        f.enforcement = crate::config::Enforcement::Advisory.as_str().to_string();
+        f.enforcement = Enforcement::Advisory;
     }
     f
 }

@@ -7,19 +7,14 @@
 
 use std::io::{self, Write};
 
-use super::{DeployReport, Outcome};
-use crate::deploy::approval::ApprovalStatus;
-use crate::deploy::security::SecurityChanges;
-use crate::deploy::verify::{ResourceChange, VerifyStatus};
-use crate::sam::SamStatus;
-use crate::verdict::Verdict;
-
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const RESET: &str = "\x1b[0m";
+use super::{DeployReport, PhaseName, PhaseStatus, PolicyStatus};
+use crate::decide::Verdict;
+use crate::evaluate::sam::SamStatus;
+use crate::gate::approval::ApprovalStatus;
+use crate::gate::changes::SecurityChanges;
+use crate::gate::outcome::Outcome;
+use crate::gate::verify::{ResourceChange, VerifyStatus};
+use crate::style::{BOLD, DIM, GREEN, RED, RESET, YELLOW};
 
 /// Lines of output the full report repeats after a failure.
 const FAILURE_TAIL: usize = 30;
@@ -62,7 +57,7 @@ pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         r.template,
         r.command
     )?;
-    let check_ms = phase_ms(r, "check");
+    let check_ms = r.phase_ms(PhaseName::Check);
     heading(out, "Gate", check_ms)?;
     let gate = &r.gate;
     if let Some(e) = &gate.load_error {
@@ -93,10 +88,10 @@ pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         None => writeln!(out, "  {DIM}- sam validate not run{RESET}")?,
     }
     for p in &gate.policies {
-        let mark = match p.outcome.as_str() {
-            "pass" => ok_mark(),
-            "warn" => warn_mark(),
-            _ => fail_mark(),
+        let mark = match p.outcome {
+            PolicyStatus::Pass => ok_mark(),
+            PolicyStatus::Warn => warn_mark(),
+            PolicyStatus::Fail | PolicyStatus::Error => fail_mark(),
         };
         let detail = match &p.error {
             Some(e) => format!("error: {e}"),
@@ -215,7 +210,7 @@ pub fn write_approval(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
 /// indented to sit in the report.
 pub fn write_changes(changes: &SecurityChanges, out: &mut dyn Write) -> io::Result<()> {
     let mut buffer = Vec::new();
-    crate::security::write_tables(&changes.set, &mut buffer)?;
+    crate::report::changes::write_tables(&changes.set, &mut buffer)?;
     writeln!(out)?;
     for line in String::from_utf8_lossy(&buffer).lines() {
         writeln!(out, "  {line}")?;
@@ -338,7 +333,7 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if r.outcome != Outcome::Pending && r.gate.load_error.is_none() {
-        heading(out, "Record", phase_ms(r, "record"))?;
+        heading(out, "Record", r.phase_ms(PhaseName::Record))?;
         if r.state.written {
             writeln!(out, "  {} baseline written: {}", ok_mark(), r.state.path)?;
         } else if r.state.existed {
@@ -362,7 +357,7 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         .phases
         .iter()
         .map(|p| {
-            let status = if p.status == "passed" {
+            let status = if p.status == PhaseStatus::Passed {
                 String::new()
             } else {
                 format!(" ({})", p.status)
@@ -401,7 +396,7 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
 fn resource_lines(
     out: &mut dyn Write,
     sign: &str,
-    colour: &str,
+    colour: anstyle::Style,
     list: &[ResourceChange],
 ) -> io::Result<()> {
     for r in list {
@@ -425,14 +420,6 @@ fn resource_lines(
 
 fn heading(out: &mut dyn Write, title: &str, ms: u64) -> io::Result<()> {
     writeln!(out, "\n{BOLD}{title}{RESET} {DIM}({}){RESET}", duration(ms))
-}
-
-fn phase_ms(r: &DeployReport, name: &str) -> u64 {
-    r.phases
-        .iter()
-        .filter(|p| p.name == name)
-        .map(|p| p.duration_ms)
-        .sum()
 }
 
 fn level_name(level: crate::config::ApprovalLevel) -> &'static str {

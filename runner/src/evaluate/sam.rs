@@ -192,16 +192,7 @@ fn clean_output(text: &str) -> String {
     out.join("\n")
 }
 
-/// The first executable named `name` on `PATH`.
+/// The first executable named `name` on `PATH` (the `which` crate's lookup).
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    which::which(name).ok()
 }

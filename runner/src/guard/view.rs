@@ -25,43 +25,7 @@ use libyaml_safer::{EventData, Parser, ScalarStyle};
 use preflight_template::Template;
 use serde_json::{Map, Number, Value};
 
-/// cfn-guard's `SINGLE_VALUE_FUNC_REF` with the long forms of its
-/// `SHORT_FORM_TO_LONG_MAPPING`.
-fn scalar_function(tag: &str) -> Option<&'static str> {
-    Some(match tag {
-        "Ref" => "Ref",
-        "Base64" => "Fn::Base64",
-        "Sub" => "Fn::Sub",
-        "GetAZs" => "Fn::GetAZs",
-        "ImportValue" => "Fn::ImportValue",
-        "GetAtt" => "Fn::GetAtt",
-        "Condition" => "Condition",
-        "RefAll" => "Fn::RefAll",
-        _ => return None,
-    })
-}
-
-/// cfn-guard's `SEQUENCE_VALUE_FUNC_REF`, with long forms.
-fn sequence_function(tag: &str) -> Option<&'static str> {
-    Some(match tag {
-        "GetAtt" => "Fn::GetAtt",
-        "Sub" => "Fn::Sub",
-        "Select" => "Fn::Select",
-        "Split" => "Fn::Split",
-        "Join" => "Fn::Join",
-        "FindInMap" => "Fn::FindInMap",
-        "And" => "Fn::And",
-        "Equals" => "Fn::Equals",
-        "Contains" => "Fn::Contains",
-        "EachMemberIn" => "Fn::EachMemberIn",
-        "EachMemberEquals" => "Fn::EachMemberEquals",
-        "ValueOf" => "Fn::ValueOf",
-        "If" => "Fn::If",
-        "Not" => "Fn::Not",
-        "Or" => "Fn::Or",
-        _ => return None,
-    })
-}
+use super::tags::{local_tag, scalar_function, sequence_function};
 
 const TYPE_REF_PREFIX: &str = "tag:yaml.org,2002:";
 
@@ -109,7 +73,7 @@ fn read(text: &str) -> Option<Value> {
             EventData::SequenceStart { tag, .. } => {
                 let wrap = tag
                     .as_deref()
-                    .and_then(|t| local_tag(t))
+                    .and_then(local_tag)
                     .and_then(sequence_function);
                 stack.push(Frame::Seq(Vec::new(), wrap));
                 continue;
@@ -148,12 +112,6 @@ fn read(text: &str) -> Option<Value> {
             },
         }
     }
-}
-
-/// `GetAtt` for `!GetAtt`: a tag whose handle is exactly one `!`.
-fn local_tag(tag: &str) -> Option<&str> {
-    let handle = tag.chars().take_while(|c| *c == '!').count();
-    (handle == 1).then(|| &tag[1..])
 }
 
 fn scalar(tag: Option<&str>, text: String, style: ScalarStyle) -> Option<Value> {
