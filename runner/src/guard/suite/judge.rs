@@ -8,9 +8,24 @@ use serde::Serialize;
 
 use super::spec::{Case, FileError, Prepared};
 
-/// A rule's status as Guard names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A rule's status as Guard names it (`PASS`, `FAIL`, `SKIP`), in results and in the
+/// expectations of test files.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "UPPERCASE")]
+#[strum(serialize_all = "UPPERCASE")]
 pub enum GuardStatus {
     /// The rule passed.
     Pass,
@@ -21,23 +36,9 @@ pub enum GuardStatus {
 }
 
 impl GuardStatus {
-    /// Reads `PASS`, `FAIL` or `SKIP`.
-    pub fn parse(text: &str) -> Option<GuardStatus> {
-        match text {
-            "PASS" => Some(GuardStatus::Pass),
-            "FAIL" => Some(GuardStatus::Fail),
-            "SKIP" => Some(GuardStatus::Skip),
-            _ => None,
-        }
-    }
-
     /// `PASS`, `FAIL` or `SKIP`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            GuardStatus::Pass => "PASS",
-            GuardStatus::Fail => "FAIL",
-            GuardStatus::Skip => "SKIP",
-        }
+        self.into()
     }
 }
 
@@ -297,7 +298,7 @@ fn judge(number: usize, case: Case, result: Option<Result<Evaluated, String>>) -
         let mut invalid_expectation = None;
         let (expected, outcome) = match case.expectations.get(rule) {
             None => (None, Outcome::NoExpectation),
-            Some(text) => match GuardStatus::parse(text) {
+            Some(text) => match text.parse::<GuardStatus>().ok() {
                 None => {
                     bad.push(format!(
                         "the expectation for {rule} is `{text}`; it must be PASS, FAIL or SKIP"
