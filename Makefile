@@ -14,6 +14,7 @@ CARGO_FLAGS := --release --workspace --all-features
 PREFLIGHT := target/release/preflight
 VENV := target/venv
 CHECKOV_VENV := target/checkov
+NODE := target/node
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: build demo test test-deps tools toolchain bench clean-cache
@@ -31,7 +32,7 @@ demo: build test-deps
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
 # moto's CloudFormation-compatible server. Installed into a venv once.
-test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed
+test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed
 $(VENV)/.installed:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
@@ -44,6 +45,18 @@ $(CHECKOV_VENV)/.installed:
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check 'checkov==3.3.30'
 	touch $@
 
+# The policy toolchains for Python (componentize-py) and JavaScript (componentize-js,
+# pinned by kits/js/toolchain/package-lock.json; its --aot mode is never used: it
+# downloads a binary at run time).
+$(VENV)/.componentize-py-0.25.1: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'componentize-py==0.25.1'
+	touch $@
+$(NODE)/.installed: kits/js/toolchain/package.json kits/js/toolchain/package-lock.json
+	mkdir -p $(NODE)
+	cp kits/js/toolchain/package.json kits/js/toolchain/package-lock.json $(NODE)/
+	npm ci --prefix $(NODE) --no-audit --no-fund --silent
+	touch $@
+
 # Native cfn-guard 3.2.1, the reference the Guard parity tests and bench/guard.sh compare
 # against (tests that need it fail when it is missing). Installed once.
 CFN_GUARD := target/tools/bin/cfn-guard
@@ -51,5 +64,7 @@ tools: $(CFN_GUARD)
 $(CFN_GUARD):
 	$(CARGO) install cfn-guard --version 3.2.1 --locked --root target/tools
 
+# The rego guest is its own workspace (see Cargo.toml): its native tests run on their own.
 test: build test-deps tools
 	CI=true INSTA_UPDATE=no $(CARGO) test $(CARGO_FLAGS)
+	CI=true INSTA_UPDATE=no $(CARGO) test --release --manifest-path policies/rego/Cargo.toml --target-dir target
