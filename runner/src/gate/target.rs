@@ -16,8 +16,26 @@ pub const DEFAULT_TEMPLATES: &[&str] = &["template.yaml", "template.yml", "templ
 /// Why the deploy target could not be worked out.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
-    /// `samconfig.toml` could not be read or parsed.
-    #[error("{path}: {message}")]
+    /// `samconfig.toml` could not be read.
+    #[error("{}: {source}", .path.display())]
+    SamConfigRead {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `samconfig.toml` is not TOML.
+    #[error("{}: {source}", .path.display())]
+    SamConfigSyntax {
+        /// The file.
+        path: PathBuf,
+        /// toml's error.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A value in `samconfig.toml` is not usable.
+    #[error("{}: {message}", .path.display())]
     SamConfig {
         /// The file.
         path: PathBuf,
@@ -199,8 +217,15 @@ pub fn read_samconfig(dir: &Path, env: &str) -> Result<Option<SamConfigValues>, 
         path: path.clone(),
         message,
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let text = std::fs::read_to_string(&path).map_err(|source| TargetError::SamConfigRead {
+        path: path.clone(),
+        source,
+    })?;
+    let table: toml::Table =
+        toml::from_str(&text).map_err(|source| TargetError::SamConfigSyntax {
+            path: path.clone(),
+            source,
+        })?;
     let section = |command: &str| {
         table
             .get(env)

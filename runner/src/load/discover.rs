@@ -17,12 +17,13 @@ const SNIFF_BYTES: usize = 64 * 1024;
 
 /// A bad `[audit] exclude` pattern.
 #[derive(Debug, thiserror::Error)]
-#[error("[audit] exclude pattern `{pattern}`: {message}")]
+#[error("[audit] exclude pattern `{pattern}`: {}", .source.kind())]
 pub struct PatternError {
-    /// The pattern.
+    /// The pattern (all of them, when the set could not be built).
     pub pattern: String,
-    /// Why it is bad.
-    pub message: String,
+    /// globset's reason.
+    #[source]
+    pub source: globset::Error,
 }
 
 /// Collects template paths under `roots`. A root that is a file is always included (the
@@ -73,15 +74,15 @@ fn is_generated(path: &Path) -> bool {
 fn build_globs(patterns: &[String]) -> Result<GlobSet, PatternError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| PatternError {
+        let glob = Glob::new(pattern).map_err(|source| PatternError {
             pattern: pattern.clone(),
-            message: e.kind().to_string(),
+            source,
         })?;
         builder.add(glob);
     }
-    builder.build().map_err(|e| PatternError {
+    builder.build().map_err(|source| PatternError {
         pattern: patterns.join(", "),
-        message: e.to_string(),
+        source,
     })
 }
 
