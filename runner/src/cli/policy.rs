@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::common::{CheckOptions, load_config, load_policies};
 use super::{Exit, Failure};
-use crate::guard::{self, suite as guard_test};
+use crate::guard::{self, suite};
 use crate::load::policies::BuiltinComponent;
 use crate::report::Format;
 use crate::report::policies::{PolicyListing, listing, write_inspect, write_list};
@@ -174,9 +174,9 @@ fn test(
 ) -> Result<Exit, Failure> {
     let suites = match (rules, tests, dir) {
         (Some(rules), Some(tests), None) => {
-            vec![guard_test::single(&rules, &tests).map_err(Failure::usage)?]
+            vec![suite::single(&rules, &tests).map_err(Failure::usage)?]
         }
-        (None, None, Some(dir)) => guard_test::directory(&dir).map_err(Failure::usage)?,
+        (None, None, Some(dir)) => suite::directory(&dir).map_err(Failure::usage)?,
         _ => {
             return Err(Failure::usage(
                 "give a rules file and its tests (-r RULES -t TESTS) or a directory (-d DIR)",
@@ -201,13 +201,13 @@ fn test(
             config.sandbox_limits(),
         )
         .map_err(|e| Failure::usage(format!("cannot load the guard policy: {e}")))?;
-    let run = guard_test::run(&suites, &policy);
+    let run = suite::run(&suites, &policy);
     let mut out = anstream::stdout().lock();
     let written = match format {
         ListFormat::Json => serde_json::to_writer_pretty(&mut out, &run)
             .map_err(std::io::Error::from)
             .and_then(|_| writeln!(out)),
-        ListFormat::Human => guard_test::write_human(&run, &mut out),
+        ListFormat::Human => suite::write_human(&run, &mut out),
     };
     written
         .and_then(|_| out.flush())
