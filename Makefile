@@ -17,7 +17,7 @@ CHECKOV_VENV := target/checkov
 NODE := target/node
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: build demo test test-deps tools toolchain bench clean-cache
+.PHONY: build demo test test-deps tools toolchain bench clean-cache schema-data
 
 toolchain:
 	rustup target add wasm32-wasip2
@@ -32,7 +32,7 @@ demo: build test-deps
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
 # moto's CloudFormation-compatible server. Installed into a venv once.
-test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed
+test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed $(VENV)/.schema-peers-$(CFN_LINT_VERSION)
 $(VENV)/.installed:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
@@ -56,6 +56,20 @@ $(NODE)/.installed: kits/js/toolchain/package.json kits/js/toolchain/package-loc
 	cp kits/js/toolchain/package.json kits/js/toolchain/package-lock.json $(NODE)/
 	npm ci --prefix $(NODE) --no-audit --no-fund --silent
 	touch $@
+
+# The peers the schema policy is measured against: cfn-lint (whose bundled schemas are
+# also the schema policy's data source) and AWS's cloudformation-validate (its Python
+# package). A new pin gets a new stamp, so `make test-deps` installs it.
+CFN_LINT_VERSION := 1.58.0
+CFN_VALIDATE_VERSION := 1.14.0
+$(VENV)/.schema-peers-$(CFN_LINT_VERSION): $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==$(CFN_LINT_VERSION)' 'cloudformation-validate==$(CFN_VALIDATE_VERSION)'
+	touch $@
+
+# Regenerates the schema policy's embedded data (policies/schema/data/schemas.bin) and the
+# SDK's replacement table (guest/data/create_only.txt) from the pinned cfn-lint.
+schema-data: test-deps
+	$(VENV)/bin/python policies/schema/data/generate.py
 
 # Native cfn-guard 3.2.1, the reference the Guard parity tests and bench/guard.sh compare
 # against (tests that need it fail when it is missing). Installed once.

@@ -74,6 +74,7 @@ mod model;
 mod node;
 pub mod permissions;
 pub mod pointer;
+pub mod resolve;
 mod rule;
 mod template;
 #[cfg(feature = "testing")]

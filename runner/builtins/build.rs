@@ -24,6 +24,7 @@ const GUESTS: &[Guest] = &[
         ON,
         "hard-mandatory",
     ),
+    guest("schema", "preflight-policy-schema", ON, "hard-mandatory"),
     guest(
         "security",
         "preflight-policy-security",

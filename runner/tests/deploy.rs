@@ -671,3 +671,41 @@ fn at_a_terminal_the_changes_are_shown_and_approval_is_asked() {
     assert_eq!(approval["by"], "tester");
     assert_eq!(approval["reason"], "reviewed with the team");
 }
+
+#[test]
+fn replacing_a_table_without_retain_needs_approval() {
+    let dir = project("table");
+    let (code, report) = deploy_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    std::fs::remove_file(dir.path().join(MARKER)).unwrap();
+
+    // A new TableName replaces the table (a create-only property), deleting the old one
+    // and its data: blocked until approved.
+    std::fs::copy(
+        dir.path().join("renamed.yaml"),
+        dir.path().join("template.yaml"),
+    )
+    .unwrap();
+    let (code, report) = deploy_json(dir.path(), &[]);
+    assert_eq!(code, 3, "{report:#}");
+    assert!(!dir.path().join(MARKER).exists());
+    let security = &report["security"];
+    assert_eq!(security["approval"]["required"], true, "{security:#}");
+    let change = &security["changes"]["changes"][0];
+    assert_eq!(change["category"], "stateful-resource");
+    assert_eq!(change["resource"], "Orders");
+    assert!(
+        change["reason"].as_str().unwrap().contains("TableName"),
+        "{change:#}"
+    );
+
+    // With UpdateReplacePolicy: Retain the old table stays: no approval needed.
+    std::fs::copy(
+        dir.path().join("retained.yaml"),
+        dir.path().join("template.yaml"),
+    )
+    .unwrap();
+    let (code, report) = deploy_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(dir.path().join(MARKER).exists());
+}

@@ -69,7 +69,7 @@ use sha2::{Digest, Sha256};
 use crate::permissions::{Model, NetworkRule, canonical_json};
 
 pub use rows::{ManagedPolicyRow, OtherRow, SecurityGroupRow, Sign, StatementRow, Tables};
-pub use stateful::STATEFUL_TYPES;
+pub use stateful::{Replacement, STATEFUL_TYPES, replacement};
 pub use statements::{EffectiveStatement, covers};
 
 /// What kind of thing changed.
@@ -96,6 +96,8 @@ pub enum Category {
     Exposure,
     /// A stateful resource deleted or replaced.
     StatefulResource,
+    /// A resource that holds no data replaced (a create-only property changed).
+    Replacement,
 }
 
 /// How it changed.

@@ -1,4 +1,6 @@
-//! Deletion and replacement of stateful resources.
+//! Deletion and replacement of resources: every type's replacing properties come from
+//! its resource provider schema (`createOnlyProperties`); deleting or replacing a type
+//! that holds data loses that data unless its policy keeps it.
 
 use serde_json::{Value, json};
 
@@ -6,9 +8,16 @@ use crate::permissions::{canonical_json, render};
 
 use super::{Category, Change, ChangeKind, Detail};
 
-/// Resource types that hold data, with the properties whose change replaces the
-/// resource (a new physical resource; the old one is deleted). Curated from the
-/// CloudFormation resource reference ("Update requires: Replacement").
+/// The replacement data generated from the CloudFormation resource provider schemas
+/// (`policies/schema/data/generate.py`): one line per type, `[*]TYPE PROPERTY...`, the
+/// properties being the schema's `createOnlyProperties` (a change replaces the
+/// resource) and `*` marking a type that holds data (cfn-lint's StatefulResources).
+const CREATE_ONLY: &str = include_str!("../../data/create_only.txt");
+
+/// Replacing properties and data-holding types the registry schemas do not declare,
+/// from the CloudFormation resource reference ("Update requires: Replacement"): a
+/// DynamoDB table's `KeySchema` and `LocalSecondaryIndexes` replace the table, SAM's
+/// `SimpleTable` is a DynamoDB table, and these types hold data.
 pub const STATEFUL_TYPES: &[(&str, &[&str])] = &[
     (
         "AWS::DynamoDB::Table",
@@ -25,91 +34,12 @@ pub const STATEFUL_TYPES: &[(&str, &[&str])] = &[
         &["BucketName", "DataRedundancy", "LocationName"],
     ),
     (
-        "AWS::RDS::DBInstance",
-        &[
-            "DBInstanceIdentifier",
-            "DBName",
-            "StorageEncrypted",
-            "KmsKeyId",
-            "CharacterSetName",
-            "DBClusterIdentifier",
-            "SourceDBInstanceIdentifier",
-            "DBSnapshotIdentifier",
-        ],
-    ),
-    (
-        "AWS::RDS::DBCluster",
-        &[
-            "DBClusterIdentifier",
-            "DatabaseName",
-            "Engine",
-            "EngineMode",
-            "StorageEncrypted",
-            "KmsKeyId",
-            "MasterUsername",
-            "SnapshotIdentifier",
-            "SourceDBClusterIdentifier",
-        ],
-    ),
-    (
-        "AWS::DocDB::DBCluster",
-        &[
-            "DBClusterIdentifier",
-            "StorageEncrypted",
-            "KmsKeyId",
-            "MasterUsername",
-            "SnapshotIdentifier",
-        ],
-    ),
-    (
-        "AWS::Neptune::DBCluster",
-        &[
-            "DBClusterIdentifier",
-            "StorageEncrypted",
-            "KmsKeyId",
-            "SnapshotIdentifier",
-        ],
-    ),
-    (
         "AWS::Redshift::Cluster",
         &["ClusterIdentifier", "DBName", "MasterUsername"],
     ),
-    (
-        "AWS::KMS::Key",
-        &["KeySpec", "KeyUsage", "MultiRegion", "Origin"],
-    ),
-    ("AWS::Logs::LogGroup", &["LogGroupName", "LogGroupClass"]),
-    (
-        "AWS::Cognito::UserPool",
-        &["AliasAttributes", "UsernameAttributes"],
-    ),
-    (
-        "AWS::EFS::FileSystem",
-        &[
-            "Encrypted",
-            "KmsKeyId",
-            "PerformanceMode",
-            "AvailabilityZoneName",
-        ],
-    ),
-    (
-        "AWS::FSx::FileSystem",
-        &["FileSystemType", "KmsKeyId", "SubnetIds"],
-    ),
-    (
-        "AWS::EC2::Volume",
-        &["AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId"],
-    ),
-    ("AWS::SQS::Queue", &["QueueName", "FifoQueue"]),
     ("AWS::Kinesis::Stream", &["Name"]),
     ("AWS::SecretsManager::Secret", &["Name"]),
     ("AWS::ECR::Repository", &["RepositoryName"]),
-    ("AWS::Elasticsearch::Domain", &["DomainName"]),
-    ("AWS::OpenSearchService::Domain", &["DomainName"]),
-    (
-        "AWS::ElastiCache::ReplicationGroup",
-        &["ReplicationGroupId"],
-    ),
     (
         "AWS::Backup::BackupVault",
         &["BackupVaultName", "EncryptionKeyArn"],
@@ -118,6 +48,46 @@ pub const STATEFUL_TYPES: &[(&str, &[&str])] = &[
     ("AWS::Timestream::Table", &["DatabaseName", "TableName"]),
     ("AWS::QLDB::Ledger", &["Name"]),
 ];
+
+/// What the data says of one type: whether it holds data, and the properties whose
+/// change replaces it (paths such as `KeySchema` or `Endpoint/Port`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Replacement {
+    /// Whether the type holds data (deleting or replacing it loses that data).
+    pub holds_data: bool,
+    /// The properties whose change replaces the resource.
+    pub properties: Vec<String>,
+}
+
+/// The replacement data of a resource type (empty for types the data does not know).
+pub fn replacement(ty: &str) -> Replacement {
+    let mut out = Replacement::default();
+    let line = CREATE_ONLY
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find(|l| l.split(' ').next().map(|t| t.trim_start_matches('*')) == Some(ty));
+    if let Some(line) = line {
+        out.holds_data = line.starts_with('*');
+        out.properties = line.split(' ').skip(1).map(str::to_string).collect();
+    }
+    if let Some((_, extra)) = STATEFUL_TYPES.iter().find(|(t, _)| *t == ty) {
+        out.holds_data = true;
+        for p in *extra {
+            if !out.properties.iter().any(|q| q == p) {
+                out.properties.push(p.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn property<'v>(resource: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut node = resource.get("Properties")?;
+    for part in path.split('/') {
+        node = node.get(part)?;
+    }
+    Some(node)
+}
 
 fn policy_keeps(resource: &Value, attribute: &str) -> bool {
     matches!(
@@ -135,11 +105,10 @@ pub(crate) fn diff(old: &Value, new: &Value, out: &mut Vec<Change>) {
         let Some(ty) = o.get("Type").and_then(Value::as_str) else {
             continue;
         };
-        let Some((_, replacing)) = STATEFUL_TYPES.iter().find(|(t, _)| *t == ty) else {
-            continue;
-        };
+        let data = replacement(ty);
         let pointer = format!("/Resources/{}", crate::pointer::escape(id));
         match news.and_then(|n| n.get(id)) {
+            None if !data.holds_data => {}
             None => {
                 let kept = policy_keeps(o, "DeletionPolicy");
                 let policy = o
@@ -170,9 +139,9 @@ pub(crate) fn diff(old: &Value, new: &Value, out: &mut Vec<Change>) {
                 if new_ty != ty {
                     changed.push(json!({"property": "Type", "old": ty, "new": new_ty}));
                 } else {
-                    for prop in *replacing {
-                        let a = o.get("Properties").and_then(|p| p.get(*prop));
-                        let b = n.get("Properties").and_then(|p| p.get(*prop));
+                    for prop in &data.properties {
+                        let a = property(o, prop);
+                        let b = property(n, prop);
                         let same = match (a, b) {
                             (Some(a), Some(b)) => canonical_json(a) == canonical_json(b),
                             (None, None) => true,
@@ -186,15 +155,31 @@ pub(crate) fn diff(old: &Value, new: &Value, out: &mut Vec<Change>) {
                 if changed.is_empty() {
                     continue;
                 }
+                if !data.holds_data {
+                    out.push(Change {
+                        category: Category::Replacement,
+                        change: ChangeKind::Modified,
+                        resource: id.clone(),
+                        broadening: false,
+                        reason: Some(format!(
+                            "replaces {ty} {id} (changed: {}): CloudFormation creates a new one and deletes the old",
+                            names(&changed).join(", ")
+                        )),
+                        old: Some(json!({"type": ty})),
+                        new: Some(json!({"type": new_ty, "replaced_by": changed})),
+                        old_pointer: Some(pointer.clone()),
+                        new_pointer: Some(pointer),
+                        cdk: false,
+                        detail: Detail::Other,
+                    });
+                    continue;
+                }
                 let kept = policy_keeps(n, "UpdateReplacePolicy");
                 let policy = n
                     .get("UpdateReplacePolicy")
                     .map(render)
                     .unwrap_or_else(|| "Delete".into());
-                let names: Vec<&str> = changed
-                    .iter()
-                    .filter_map(|c| c.get("property").and_then(Value::as_str))
-                    .collect();
+                let names = names(&changed);
                 out.push(Change {
                     category: Category::StatefulResource,
                     change: ChangeKind::Modified,
@@ -221,4 +206,11 @@ pub(crate) fn diff(old: &Value, new: &Value, out: &mut Vec<Change>) {
             }
         }
     }
+}
+
+fn names(changed: &[Value]) -> Vec<&str> {
+    changed
+        .iter()
+        .filter_map(|c| c.get("property").and_then(Value::as_str))
+        .collect()
 }

@@ -246,3 +246,57 @@ fn reasons_name_world_ranges_and_endpoint_policies() {
     assert!(diff(&any_account, &all_but_one).broadening);
     assert!(!diff(&bucket(json!("*"), false), &all_but_one).broadening);
 }
+
+#[test]
+fn create_only_properties_mark_replacement_for_every_type() {
+    let t = |table: &str, key: &str, bucket: &str, image: &str| {
+        json!({"Resources": {
+            "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
+                "TableName": table, "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}]}},
+            "Bucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain", "Properties": {"BucketName": bucket}},
+            "Instance": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": image}},
+        }})
+    };
+    let old = t("orders", "id", "b1", "ami-1");
+    let replaced = |new: &Value| -> Vec<(String, bool, Category)> {
+        let mut v: Vec<_> = diff(&old, new)
+            .changes
+            .into_iter()
+            .filter(|c| {
+                matches!(
+                    c.category,
+                    Category::StatefulResource | Category::Replacement
+                )
+            })
+            .map(|c| (c.resource, c.broadening, c.category))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert!(replaced(&old).is_empty());
+    // A table without a retaining policy loses its data: broadening (needs approval).
+    assert_eq!(
+        replaced(&t("orders2", "id", "b1", "ami-1")),
+        [("Table".into(), true, Category::StatefulResource)]
+    );
+    assert_eq!(
+        replaced(&t("orders", "pk", "b1", "ami-1")),
+        [("Table".into(), true, Category::StatefulResource)]
+    );
+    // The bucket is retained: replaced, but not broadening.
+    assert_eq!(
+        replaced(&t("orders", "id", "b2", "ami-1")),
+        [("Bucket".into(), false, Category::StatefulResource)]
+    );
+    // An instance holds no data the schema knows of: replaced, reported, not broadening.
+    let set = diff(&old, &t("orders", "id", "b1", "ami-2"));
+    let instance = set
+        .changes
+        .iter()
+        .find(|c| c.resource == "Instance")
+        .unwrap();
+    assert_eq!(instance.category, Category::Replacement);
+    assert!(instance.reason.as_deref().unwrap().contains("ImageId"));
+    assert!(!set.broadening);
+}

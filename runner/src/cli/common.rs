@@ -36,6 +36,11 @@ pub struct CheckOptions {
     /// Guard input parameters file or directory (repeatable).
     #[arg(long = "input-parameters", value_name = "FILE|DIR")]
     pub input_parameters: Vec<PathBuf>,
+    /// AWS region the stack is deployed to: the `schema` policy checks which resource
+    /// types exist there, and deploy verifies there (default: `region` under [sam], else
+    /// samconfig.toml's `region`, else AWS_REGION, else us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
     /// Run only this policy (repeatable).
     #[arg(long = "policy", value_name = "NAME")]
     pub only: Vec<String>,
@@ -94,6 +99,11 @@ pub fn load_policies(
         guard_rules: options.rules.clone(),
         guard_parameters: options.input_parameters.clone(),
         only: options.only.clone(),
+        region: Some(crate::load::region::resolve(
+            options.region.as_deref(),
+            config,
+            &std::env::vars().collect::<Vec<_>>(),
+        )),
     };
     policies::resolve(&host, config, builtins, &policy_options).map_err(Failure::usage)
 }

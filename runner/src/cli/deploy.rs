@@ -38,10 +38,6 @@ pub struct DeployArgs {
     /// `template_file` in samconfig.toml, else template.yaml).
     #[arg(long, short = 't', value_name = "FILE")]
     template: Option<PathBuf>,
-    /// AWS region for verification (default: samconfig.toml's `region`, else the
-    /// environment's).
-    #[arg(long, value_name = "REGION")]
-    region: Option<String>,
     /// The samconfig.toml environment to read.
     #[arg(long, value_name = "ENV", default_value = "default")]
     config_env: String,
@@ -105,7 +101,7 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         &TargetOptions {
             stack: args.stack.clone(),
             template: args.template.clone(),
-            region: args.region.clone(),
+            region: options.region.clone(),
             config_env: Some(args.config_env.clone()),
             command: args.command.clone(),
         },

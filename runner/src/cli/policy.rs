@@ -227,6 +227,7 @@ fn options_with_rules(rules: Vec<PathBuf>) -> CheckOptions {
         baseline: None,
         rules,
         input_parameters: Vec::new(),
+        region: None,
         only: Vec::new(),
         overrides: Vec::new(),
         reasons: Vec::new(),

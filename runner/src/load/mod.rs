@@ -1,9 +1,11 @@
 //! What a run reads before any check: the policies to run ([`policies`]: built-ins and
 //! components, each loaded into the sandbox with its settings and enforcement), the
 //! baseline a template is compared against ([`baseline`]), and, for `preflight audit`,
-//! which files are templates at all ([`discover`]). Templates themselves are loaded by
+//! which files are templates at all ([`discover`]), and the AWS region the policies check
+//! for ([`region`]). Templates themselves are loaded by
 //! the `preflight-template` crate.
 
 pub mod baseline;
 pub mod discover;
 pub mod policies;
+pub mod region;

@@ -137,6 +137,9 @@ pub struct PolicyOptions {
     pub guard_parameters: Vec<PathBuf>,
     /// `--policy NAME`: run only these policies.
     pub only: Vec<String>,
+    /// The region the stack deploys to, given to every policy as its `region` setting
+    /// unless the policy's own settings name one.
+    pub region: Option<String>,
 }
 
 /// Resolves configuration and options into the policies to run, loading them in
@@ -201,7 +204,7 @@ pub fn resolve(
                 }
             },
         };
-        let settings = settings_json(&name, &policy)?;
+        let settings = settings_json(&name, &policy, options.region.as_deref())?;
         // The default goes by name: a component configured under a built-in's name
         // takes that built-in's default.
         let enforcement = policy.enforcement.unwrap_or(match builtin {
@@ -234,13 +237,22 @@ pub fn resolve(
     Ok(loaded)
 }
 
-/// The settings JSON for a policy: its `settings` table, plus `disable`, plus what the
-/// guard policy reads from files.
-fn settings_json(name: &str, policy: &PolicyConfig) -> Result<String, PolicySetError> {
+/// The settings JSON for a policy: its `settings` table, plus `region`, plus `disable`,
+/// plus what the guard policy reads from files.
+fn settings_json(
+    name: &str,
+    policy: &PolicyConfig,
+    region: Option<&str>,
+) -> Result<String, PolicySetError> {
     let mut settings = match &policy.settings {
         Some(table) => serde_json::to_value(table).unwrap_or_else(|_| json!({})),
         None => json!({}),
     };
+    if let Some(region) = region
+        && settings.get("region").is_none()
+    {
+        settings["region"] = json!(region);
+    }
     if !policy.disable.is_empty() {
         settings["disable"] = json!(policy.disable);
     }
