@@ -1,34 +1,12 @@
-//! One walk of a template per evaluation, shared by the rules: each rule keeps the
-//! violations of its kind.
+//! One walk of a template per evaluation, shared by the rules through the SDK's
+//! per-evaluation cache: each rule keeps the violations of its kind.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use preflight_policy::permissions::Statement;
 use preflight_policy::resolve::{self, Outcome};
 use preflight_policy::{Context, Resource, Template};
 use serde_json::Value;
 
 use crate::data::{self, Lookup};
 use crate::validate::{Kind, Violation, Walker};
-
-thread_local! {
-    static CURRENT: RefCell<Option<Vec<Violation>>> = const { RefCell::new(None) };
-    static STATEMENTS: RefCell<Option<Rc<Vec<Statement>>>> = const { RefCell::new(None) };
-}
-
-/// The template's written IAM statements: made by `make` once per evaluation.
-pub fn cached_statements(make: impl FnOnce() -> Vec<Statement>) -> Rc<Vec<Statement>> {
-    let inside = CURRENT.with(|c| c.borrow().is_some());
-    if let Some(s) = STATEMENTS.with(|s| s.borrow().clone()) {
-        return s;
-    }
-    let made = Rc::new(make());
-    if inside {
-        STATEMENTS.with(|s| *s.borrow_mut() = Some(Rc::clone(&made)));
-    }
-    made
-}
 
 /// The region a template is checked for: the `region` setting, else `us-east-1`; with
 /// its index in the data. An unknown region name falls back to `us-east-1`.
@@ -47,28 +25,18 @@ pub fn region(cx: &Context) -> (String, usize) {
     }
 }
 
-/// Runs `f` with the walk of `cx`'s template available to [`violations`].
-pub fn with_walk<T>(cx: &Context, f: impl FnOnce() -> T) -> T {
-    let found = walk(cx);
-    CURRENT.with(|c| *c.borrow_mut() = Some(found));
-    let result = f();
-    CURRENT.with(|c| *c.borrow_mut() = None);
-    STATEMENTS.with(|s| *s.borrow_mut() = None);
-    result
-}
+/// The walk of one template, shared by the rules of one evaluation.
+struct Walk(Vec<Violation>);
 
-/// The violations of one kind found by the current walk (or a fresh walk, when a rule
-/// runs outside [`with_walk`]).
+/// The violations of one kind found by this evaluation's walk (made by the first rule
+/// that asks).
 pub fn violations(cx: &Context, kind: Kind) -> Vec<Violation> {
-    let current = CURRENT.with(|c| {
-        c.borrow().as_ref().map(|v| {
-            v.iter()
-                .filter(|v| v.kind == kind)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    current.unwrap_or_else(|| walk(cx).into_iter().filter(|v| v.kind == kind).collect())
+    cx.cached(|cx| Walk(walk(cx)))
+        .0
+        .iter()
+        .filter(|v| v.kind == kind)
+        .cloned()
+        .collect()
 }
 
 /// The members a resource's properties have as deployed: its `Properties`, and for SAM
@@ -124,7 +92,9 @@ fn walk(cx: &Context) -> Vec<Violation> {
                             &schema,
                             r.is_sam(),
                             &entries(&t, &r, Some(value), &here),
-                            &here,
+                            // What a branch lacks is reported at `Properties`, as
+                            // cfn-lint reports it; members point into the branch.
+                            p.pointer(),
                             &mut found,
                         );
                     }

@@ -7,17 +7,20 @@ use std::rc::Rc;
 use preflight_policy::Context;
 use preflight_policy::permissions::{Model, Origin, Statement};
 
-use crate::analysis;
+/// The statements a template writes itself.
+pub struct Written(pub Vec<Statement>);
 
 /// The statements written in the template (read once per evaluation).
-pub fn written_statements(cx: &Context) -> Rc<Vec<Statement>> {
-    analysis::cached_statements(|| {
-        Model::from_template(cx.template.root().value())
-            .statements()
-            .filter(|s| matches!(s.origin, Origin::Document { .. } | Origin::SamInline { .. }))
-            .filter(|s| s.raw.is_none())
-            .cloned()
-            .collect()
+pub fn written_statements(cx: &Context) -> Rc<Written> {
+    cx.cached(|cx| {
+        Written(
+            Model::from_template(cx.template.root().value())
+                .statements()
+                .filter(|s| matches!(s.origin, Origin::Document { .. } | Origin::SamInline { .. }))
+                .filter(|s| s.raw.is_none())
+                .cloned()
+                .collect(),
+        )
     })
 }
 

@@ -67,8 +67,7 @@ impl Policy for SchemaPolicy {
     }
 
     fn evaluate(input: &Input) -> Result<Report, String> {
-        let cx = Context::new(input);
-        analysis::with_walk(&cx, || Self::RULES.evaluate(input))
+        Self::RULES.evaluate(input)
     }
 }
 

@@ -35,6 +35,20 @@ declare_rule! {
 impl Rule for ResourceTypeExists {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let (region_name, region) = analysis::region(cx);
+        if let Some(asked) = cx
+            .settings
+            .get("region")
+            .and_then(serde_json::Value::as_str)
+            && asked != region_name
+        {
+            out.add_at(
+                "",
+                format!(
+                    "region `{asked}` is not a region the resource schemas know; resource types were checked for {region_name}"
+                ),
+            )
+            .severity(Severity::Medium);
+        }
         for r in cx.template.resources() {
             let Some(ty) = crate::normalize_type(r.ty) else {
                 continue;
@@ -84,6 +98,16 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(render_rule("SCH001", "tests/fixtures/sch001.yaml"));
+    }
+
+    #[test]
+    fn unknown_region_is_reported() {
+        let out = render_rule_with(
+            "SCH001",
+            "tests/fixtures/sch001_region.yaml",
+            json!({"region": "us-est-1"}),
+        );
+        assert!(out.contains("region `us-est-1` is not a region"), "{out}");
     }
 
     #[test]

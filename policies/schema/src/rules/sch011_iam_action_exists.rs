@@ -41,7 +41,7 @@ declare_rule! {
 impl Rule for IamActionExists {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let mut seen: Vec<String> = Vec::new();
-        for s in written_statements(cx).iter() {
+        for s in written_statements(cx).0.iter() {
             for e in &s.actions.values {
                 let action = e.value.as_str();
                 if action == "*" || !is_literal(action) || seen.contains(&e.pointer) {

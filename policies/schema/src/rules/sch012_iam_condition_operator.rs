@@ -65,7 +65,7 @@ impl Rule for IamConditionOperator {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let meta = data::meta();
         let mut seen: Vec<String> = Vec::new();
-        for s in written_statements(cx).iter() {
+        for s in written_statements(cx).0.iter() {
             for c in &s.conditions {
                 let op = c.operator.as_str();
                 let at = c

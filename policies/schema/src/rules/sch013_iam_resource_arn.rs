@@ -43,7 +43,7 @@ impl Rule for IamResourceArn {
             return;
         };
         let mut seen: Vec<String> = Vec::new();
-        for s in written_statements(cx).iter() {
+        for s in written_statements(cx).0.iter() {
             // Services read their own resource policies (`execute-api:/*` is API
             // Gateway's shorthand); IAM's ARN rule holds for identity policies.
             if s.kind != PolicyKind::Identity {

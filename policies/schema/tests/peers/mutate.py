@@ -130,7 +130,10 @@ def main():
         for step in range(len(KINDS)):
             kind = KINDS[(i + step) % len(KINDS)]
             for rid, res in resources:
-                found = candidates(rid, res, schema(res["Type"]), kind)
+                try:
+                    found = candidates(rid, res, schema(res["Type"]), kind)
+                except (AttributeError, TypeError, KeyError, ValueError):
+                    found = []  # a shape the generator does not handle: next one
                 if found:
                     pointer, apply = found[rng.randrange(len(found))]
                     apply()

@@ -16,19 +16,33 @@ import sys
 
 
 def cfn_lint(files):
+    """In batches of 50; a batch whose run cfn-lint cannot finish (it crashes on some
+    templates) is run again file by file, so one template loses only its own results."""
     exe = os.path.join(os.path.dirname(sys.executable), "cfn-lint")
-    for i in range(0, len(files), 200):
-        batch = files[i : i + 200]
-        run = subprocess.run(
+
+    def run(batch):
+        done = subprocess.run(
             [exe, "--format", "json", "--regions", "us-east-1", "--"] + batch,
             capture_output=True, text=True,
         )
         try:
-            found = json.loads(run.stdout or "[]")
+            return json.loads(done.stdout or "[]")
         except json.JSONDecodeError:
-            print(f"cfn-lint: unreadable output: {run.stderr[-500:]}", file=sys.stderr)
-            continue
+            return None
+
+    for i in range(0, len(files), 50):
+        batch = files[i : i + 50]
+        found = run(batch)
+        if found is None:
+            found = []
+            for one in batch:
+                got = run([one])
+                if got is None:
+                    print(f"cfn-lint: no result for {one}", file=sys.stderr)
+                found.extend(got or [])
         for f in found:
+            if not f.get("Filename"):
+                continue
             yield {
                 "file": os.path.abspath(f["Filename"]),
                 "tool": "cfn-lint",
