@@ -275,6 +275,10 @@ impl<'t> Walker<'t> {
                     let mut found = Vec::new();
                     self.literal(root, schema, v, ptr, path, &mut found);
                     let note = origin_note(origin, v);
+                    // A parameter's value is only a guess at what is deployed: its type
+                    // and allowed values are judged, not the finer shape a placeholder
+                    // default (`<your-url>`) is not meant to have.
+                    found.retain(|f| !matches!(f.kind, Kind::Pattern));
                     for mut f in found {
                         // Findings inside the resolved value point at the function.
                         f.pointer = ptr.to_string();
@@ -514,6 +518,13 @@ impl<'t> Walker<'t> {
         let Some(schema) = deref(root, schema) else {
             return;
         };
+        // A member whose value is null is not set, as cfn-lint and CloudFormation read it.
+        let entries: Vec<(&'t str, &'t Value, String)> = entries
+            .iter()
+            .filter(|(_, v, _)| !v.is_null())
+            .cloned()
+            .collect();
+        let entries = entries.as_slice();
         let props = schema.get("properties").and_then(Value::as_object);
         let patterns = schema.get("patternProperties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
