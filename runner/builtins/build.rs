@@ -32,7 +32,12 @@ const GUESTS: &[Guest] = &[
         "soft-mandatory",
     ),
     guest("guard", "preflight-policy-guard", OFF, "hard-mandatory"),
+    guest("rego", "preflight-policy-rego", OFF, "hard-mandatory"),
 ];
+
+/// Guests that are their own workspace (excluded from the root one, see its Cargo.toml),
+/// built by a second cargo invocation: (crate, manifest relative to the workspace).
+const STANDALONE: &[(&str, &str)] = &[("preflight-policy-rego", "policies/rego/Cargo.toml")];
 
 /// Runs without being configured.
 const ON: bool = true;
@@ -133,6 +138,9 @@ impl DepInfo {
         };
         deps.emit(workspace.join("Cargo.lock"));
         deps.emit(workspace.join("Cargo.toml"));
+        for (_, manifest) in STANDALONE {
+            deps.emit(workspace.join(manifest).with_file_name("Cargo.lock"));
+        }
         deps
     }
 
@@ -185,6 +193,25 @@ impl DepInfo {
 /// build holds the lock on the main one), sharing the outer build's jobserver.
 fn build_guests(workspace: &Path, out: &Path) -> PathBuf {
     let target_dir = out.join("guests");
+    let members = GUESTS
+        .iter()
+        .map(|g| g.krate)
+        .filter(|krate| !STANDALONE.iter().any(|(k, _)| k == krate));
+    cargo_build(workspace, &target_dir, None, members);
+    for (krate, manifest) in STANDALONE {
+        cargo_build(workspace, &target_dir, Some(manifest), [*krate]);
+    }
+    target_dir.join("wasm32-wasip2/release")
+}
+
+/// One `cargo build` of guest crates for `wasm32-wasip2` into `target_dir`, from the
+/// root workspace or from the standalone one at `manifest`.
+fn cargo_build<'a>(
+    workspace: &Path,
+    target_dir: &Path,
+    manifest: Option<&str>,
+    krates: impl IntoIterator<Item = &'a str>,
+) {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace)
@@ -195,9 +222,12 @@ fn build_guests(workspace: &Path, out: &Path) -> PathBuf {
             "wasm32-wasip2",
             "--target-dir",
         ])
-        .arg(&target_dir);
-    for guest in GUESTS {
-        cmd.args(["-p", guest.krate]);
+        .arg(target_dir);
+    if let Some(manifest) = manifest {
+        cmd.args(["--manifest-path", manifest]);
+    }
+    for krate in krates {
+        cmd.args(["-p", krate]);
     }
     // The outer build's settings are for the host target, not for the guests.
     for var in [
@@ -222,5 +252,4 @@ fn build_guests(workspace: &Path, out: &Path) -> PathBuf {
              output is above. If the target is missing, run `rustup target add wasm32-wasip2`."
         );
     }
-    target_dir.join("wasm32-wasip2/release")
 }

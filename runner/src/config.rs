@@ -208,6 +208,9 @@ pub struct PolicyConfig {
     /// Guard input-parameter files (for the `guard` policy).
     #[serde(default)]
     pub parameters: Vec<PathBuf>,
+    /// Rego files or directories (for the `rego` policy).
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
     /// Enforcement level (default: the built-in's own, hard-mandatory for custom
     /// policies).
     pub enforcement: Option<Enforcement>,

@@ -14,11 +14,14 @@
 //! | gate | [`gate`] | `preflight deploy`: approval, the deploy command, verification, the record |
 //!
 //! Beside the flow: [`guard`] holds everything Guard-specific (cfn-guard's view of a
-//! template, isolating a rules file the sandbox stops, `policy test`); [`finding`] is
+//! template, isolating a rules file the sandbox stops, `policy test`); [`rego`] reads
+//! the built-in rego policy's `.rego` files into its settings; [`cases`] is `policy
+//! test` with YAML test cases for any other policy; [`finding`] is
 //! the vocabulary every step shares; [`style`] and [`text`] help write for people;
 //! [`scaffold`] writes new policy crates; [`cli`] is the edge, which renders errors and
 //! exit codes.
 
+pub mod cases;
 pub mod cli;
 pub mod config;
 pub mod decide;
@@ -28,6 +31,7 @@ pub mod gate;
 pub mod guard;
 pub mod load;
 pub mod locate;
+pub mod rego;
 pub mod report;
 pub mod run;
 pub mod sandbox;

@@ -76,7 +76,11 @@ fn contained(lang: Lang, attack: &str) -> String {
         Lang::Js => ("hostile-js", "HJS001"),
     };
     let calm: Vec<&Value> = findings.iter().filter(|f| f["rule"] == rule).collect();
-    assert_eq!(calm.len(), 1, "the calm copy's finding must survive: {findings:#?}");
+    assert_eq!(
+        calm.len(),
+        1,
+        "the calm copy's finding must survive: {findings:#?}"
+    );
     assert_eq!(calm[0]["line"], 3, "{:#}", calm[0]);
     let errors: Vec<&Value> = findings
         .iter()
@@ -117,7 +121,10 @@ fn python_policy_that_raises_is_a_policy_error() {
 #[test]
 fn python_policy_that_exits_is_a_policy_error() {
     let message = contained(Lang::Python, "exit");
-    assert!(message.contains("SystemExit: 3 (at policy.py:"), "{message}");
+    assert!(
+        message.contains("SystemExit: 3 (at policy.py:"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -177,4 +184,107 @@ fn javascript_sdk_unit_tests() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("# fail 0"), "{stdout}");
+}
+
+/// `(template, resource, line, column, message)` of every finding of an audit.
+fn audit_findings(args: &[&str], corpus: &Path) -> Vec<(String, String, u64, u64, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, report) = json_of(
+        preflight()
+            .current_dir(dir.path())
+            .args(["audit", "--sam", "off", "--format", "json"])
+            .args(args)
+            .arg(corpus),
+    );
+    let mut out: Vec<_> = report["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["findings"].as_array().unwrap().iter().map(move |f| {
+                (
+                    t["path"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap_or("-").to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_same_rule_in_four_languages_gives_identical_findings_on_the_corpus() {
+    let Some(corpus) = common::corpus("serverless-patterns") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    // Python and JavaScript: the rule as `policy new --lang` writes it.
+    let mut configs = Vec::new();
+    for (lang, flag, file) in [
+        (Lang::Python, "python", "policy.py"),
+        (Lang::Js, "js", "policy.js"),
+    ] {
+        let name = format!("acme-{flag}");
+        let dir = work.path().join(&name);
+        preflight()
+            .args(["policy", "new", &name, "--lang", flag, "--dir"])
+            .arg(&dir)
+            .assert()
+            .success();
+        let wasm = component(lang, &dir.join(file));
+        configs.push((name, wasm));
+    }
+    // Rust: the same, built by cargo.
+    let dir = work.path().join("acme-rust");
+    preflight()
+        .args(["policy", "new", "acme-rust", "--dir"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let target = workspace().join("target/scaffold-test");
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&dir)
+        .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    configs.push((
+        "acme-rust".to_string(),
+        target.join("wasm32-wasip2/release/acme_rust.wasm"),
+    ));
+    let config = work.path().join("preflight.toml");
+    std::fs::write(
+        &config,
+        configs
+            .iter()
+            .map(|(name, wasm)| policy_table(name, wasm, ""))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let rego = fixture("rego/policy/versioning.rego").display().to_string();
+    let reference = audit_findings(&["--rego", &rego, "--policy", "rego"], &corpus);
+    assert!(
+        reference.len() > 50,
+        "the corpus has unversioned buckets: {}",
+        reference.len()
+    );
+    for (name, _) in &configs {
+        let found = audit_findings(&["--config", &config, "--policy", name], &corpus);
+        assert_eq!(found.len(), reference.len(), "{name}");
+        for (a, b) in found.iter().zip(&reference) {
+            assert_eq!(a, b, "{name} differs from the Rego version");
+        }
+    }
+    eprintln!(
+        "four languages, {} identical findings over serverless-patterns",
+        reference.len()
+    );
 }

@@ -41,6 +41,9 @@ pub struct CheckOptions {
     /// samconfig.toml's `region`, else AWS_REGION, else us-east-1).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Rego file or directory for the `rego` policy (conftest conventions; repeatable).
+    #[arg(long = "rego", value_name = "FILE|DIR")]
+    pub rego: Vec<PathBuf>,
     /// Run only this policy (repeatable).
     #[arg(long = "policy", value_name = "NAME")]
     pub only: Vec<String>,
@@ -98,6 +101,7 @@ pub fn load_policies(
     let policy_options = PolicyOptions {
         guard_rules: options.rules.clone(),
         guard_parameters: options.input_parameters.clone(),
+        rego_files: options.rego.clone(),
         only: options.only.clone(),
         region: Some(crate::load::region::resolve(
             options.region.as_deref(),

@@ -34,9 +34,13 @@ pub enum PolicyCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
         /// The preflight-policy SDK (the `guest/` directory of a preflight checkout);
-        /// default: the one this binary was built from.
+        /// default: the one this binary was built from. Rust only: Python and JavaScript
+        /// policies get their kit copied in.
         #[arg(long, value_name = "PATH")]
         sdk: Option<PathBuf>,
+        /// The policy's language.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: crate::scaffold::Lang,
     },
     /// List the policies that would run, with their rules.
     List {
@@ -58,12 +62,15 @@ pub enum PolicyCommand {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
-    /// Run Guard rule unit tests (`cfn-guard test`'s format) in the sandbox: a rules
-    /// file with its test file or directory (-r RULES -t TESTS), or every `X.guard`
-    /// with its `tests/X_tests.yaml` under a directory (-d DIR). Prints each case with
-    /// each rule's expected and actual status; exits 1 when an expectation is not met,
-    /// 2 when a file cannot be read or a case cannot be evaluated.
-    #[command(group(clap::ArgGroup::new("what").required(true).args(["rules", "dir"])))]
+    /// Run policy tests in the sandbox. Guard rule unit tests (`cfn-guard test`'s
+    /// format): a rules file with its test file or directory (-r RULES -t TESTS), or
+    /// every `X.guard` with its `tests/X_tests.yaml` under a directory (-d DIR). Any
+    /// other policy (a component in any language, Rego files, a configured policy):
+    /// YAML test cases with a template and the expected findings or rule statuses
+    /// (--wasm FILE, --rego FILE|DIR or --policy NAME, with -t TESTS). Prints each case;
+    /// exits 1 when an expectation is not met, 2 when a file cannot be read or a case
+    /// cannot be evaluated.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["rules", "dir", "wasm", "rego", "policy"])))]
     Test {
         /// The Guard rules file.
         #[arg(
@@ -81,10 +88,20 @@ pub enum PolicyCommand {
             long = "tests",
             visible_alias = "test-data",
             value_name = "FILE|DIR",
-            requires = "rules",
             conflicts_with = "dir"
         )]
         tests: Option<PathBuf>,
+        /// A policy component (`.wasm`, any language) to run the test cases (-t) with.
+        #[arg(long, value_name = "FILE", requires = "tests")]
+        wasm: Option<PathBuf>,
+        /// Rego files or directories to run the test cases (-t) with, through the
+        /// built-in `rego` policy.
+        #[arg(long, value_name = "FILE|DIR", requires = "tests")]
+        rego: Vec<PathBuf>,
+        /// A policy from the configuration (built-in or pinned component, with its
+        /// settings) to run the test cases (-t) with.
+        #[arg(long, value_name = "NAME", requires = "tests")]
+        policy: Option<String>,
         /// A directory of rules files, each tested with the files in the `tests`
         /// directory next to it that begin with its name.
         #[arg(
@@ -106,19 +123,25 @@ pub enum PolicyCommand {
 /// Runs a `policy` subcommand.
 pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
     match cmd {
-        PolicyCommand::New { name, dir, sdk } => {
+        PolicyCommand::New {
+            name,
+            dir,
+            sdk,
+            lang,
+        } => {
+            use crate::scaffold::Lang;
             let dir = dir.unwrap_or_else(|| PathBuf::from(&name));
-            let sdk = sdk
-                .or_else(crate::scaffold::default_sdk)
-                .ok_or_else(|| Failure::usage(crate::scaffold::ScaffoldError::NoSdk))?;
-            let files = crate::scaffold::create(&name, &dir, &sdk).map_err(Failure::usage)?;
+            let sdk = sdk.or_else(crate::scaffold::default_sdk);
+            let files = crate::scaffold::create_in(lang, &name, &dir, sdk.as_deref())
+                .map_err(Failure::usage)?;
             for file in files {
                 println!("created {}", file.display());
             }
-            println!(
-                "\nnext: cd {} && cargo test && cargo build --release --target wasm32-wasip2",
-                dir.display()
-            );
+            let next = match lang {
+                Lang::Rust => "cargo test && cargo build --release --target wasm32-wasip2",
+                Lang::Python | Lang::Js => "make && make test",
+            };
+            println!("\nnext: cd {} && {next}", dir.display());
             Ok(Exit::Pass)
         }
         PolicyCommand::List {
@@ -157,9 +180,26 @@ pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Fa
             rules,
             tests,
             dir,
+            wasm,
+            rego,
+            policy,
             format,
             config,
-        } => test(rules, tests, dir, format, config, builtins),
+        } => match (tests, wasm, rego.is_empty(), policy) {
+            (Some(tests), Some(wasm), true, None) => {
+                test_cases(&tests, Under::Wasm(wasm), format, config, builtins)
+            }
+            (Some(tests), None, false, None) => {
+                test_cases(&tests, Under::Rego(rego), format, config, builtins)
+            }
+            (Some(tests), None, true, Some(name)) => {
+                test_cases(&tests, Under::Configured(name), format, config, builtins)
+            }
+            (tests, None, true, None) => test(rules, tests, dir, format, config, builtins),
+            _ => Err(Failure::usage(
+                "give one policy to test: --wasm FILE, --rego FILE|DIR or --policy NAME",
+            )),
+        },
     }
 }
 
@@ -219,6 +259,78 @@ fn test(
     })
 }
 
+/// The policy `policy test` runs test cases with.
+enum Under {
+    /// A component file, unpinned (the one just built).
+    Wasm(PathBuf),
+    /// Rego files, through the built-in `rego` policy.
+    Rego(Vec<PathBuf>),
+    /// A policy as configured.
+    Configured(String),
+}
+
+/// The name a `--wasm` component is loaded under.
+const UNDER_TEST: &str = "under-test";
+
+/// `policy test` with YAML test cases: loads the one policy, runs every case.
+fn test_cases(
+    tests: &std::path::Path,
+    under: Under,
+    format: ListFormat,
+    config: Option<PathBuf>,
+    builtins: &[BuiltinComponent],
+) -> Result<Exit, Failure> {
+    let files = crate::cases::test_files(&[tests.to_path_buf()]).map_err(Failure::usage)?;
+    let mut config = load_config(config.as_deref())?;
+    let mut options = options_with_rules(Vec::new());
+    let name = match under {
+        Under::Wasm(path) => {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+            let path = std::path::absolute(&path).unwrap_or(path);
+            config.policies.insert(
+                UNDER_TEST.to_string(),
+                crate::config::PolicyConfig {
+                    path: Some(path),
+                    sha256: Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))),
+                    ..Default::default()
+                },
+            );
+            UNDER_TEST.to_string()
+        }
+        Under::Rego(files) => {
+            options.rego = files;
+            crate::rego::BUILTIN.to_string()
+        }
+        Under::Configured(name) => name,
+    };
+    options.only = vec![name.clone()];
+    let policies = load_policies(&config, builtins, &options)?;
+    let policy = policies
+        .into_iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| Failure::usage(format!("no policy named `{name}` is configured")))?;
+    if let Err(e) = &policy.loaded {
+        return Err(Failure::usage(format!("cannot load the policy: {e}")));
+    }
+    let run = crate::cases::run(&files, &policy);
+    let mut out = anstream::stdout().lock();
+    let written = match format {
+        ListFormat::Json => serde_json::to_writer_pretty(&mut out, &run)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out)),
+        ListFormat::Human => crate::cases::write_human(&run, &mut out),
+    };
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+    Ok(match run.exit_code() {
+        0 => Exit::Pass,
+        1 => Exit::Findings,
+        _ => Exit::Usage,
+    })
+}
+
 fn options_with_rules(rules: Vec<PathBuf>) -> CheckOptions {
     CheckOptions {
         format: Format::Human,
@@ -228,6 +340,7 @@ fn options_with_rules(rules: Vec<PathBuf>) -> CheckOptions {
         rules,
         input_parameters: Vec::new(),
         region: None,
+        rego: Vec::new(),
         only: Vec::new(),
         overrides: Vec::new(),
         reasons: Vec::new(),

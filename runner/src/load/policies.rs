@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{Config, PolicyConfig};
 use crate::finding::Enforcement;
 use crate::guard::{self, Guard};
+use crate::rego;
 use crate::sandbox::{LoadError, LoadedPolicy, PolicyHost};
 
 /// A policy component compiled into the binary, with what the built-in registry says
@@ -80,6 +81,9 @@ pub enum PolicySetError {
     /// A Guard rules or parameters path could not be read.
     #[error(transparent)]
     GuardInput(#[from] guard::inputs::InputError),
+    /// A Rego file could not be read.
+    #[error(transparent)]
+    RegoInput(#[from] rego::InputError),
 }
 
 /// A policy ready to evaluate (or known to be broken, which blocks like a trap).
@@ -135,6 +139,8 @@ pub struct PolicyOptions {
     pub guard_rules: Vec<PathBuf>,
     /// `--input-parameters FILE` for the guard policy.
     pub guard_parameters: Vec<PathBuf>,
+    /// `--rego FILE|DIR` for the rego policy.
+    pub rego_files: Vec<PathBuf>,
     /// `--policy NAME`: run only these policies.
     pub only: Vec<String>,
     /// The region the stack deploys to, given to every policy as its `region` setting
@@ -164,6 +170,7 @@ pub fn resolve(
         &options.guard_rules,
         &options.guard_parameters,
     );
+    rego::configure(&mut wanted, &base, &options.rego_files);
     wanted.retain(|name, p| {
         p.enabled != Some(false) && (options.only.is_empty() || options.only.contains(name))
     });
@@ -257,6 +264,7 @@ fn settings_json(
         settings["disable"] = json!(policy.disable);
     }
     guard::inputs::add_settings(name, policy, &mut settings)?;
+    rego::add_settings(name, policy, &mut settings)?;
     Ok(settings.to_string())
 }
 

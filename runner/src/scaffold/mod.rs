@@ -1,7 +1,27 @@
-//! `preflight policy new`: a new policy crate, ready to test natively and to build for
-//! `wasm32-wasip2`, with one example rule, its fixture and its snapshot test.
+//! `preflight policy new`: a new policy, ready to test and to build into a component,
+//! with one example rule (every S3 bucket turns on versioning), its fixture and tests.
+//!
+//! In Rust (this module): a crate depending on the SDK, tested natively with a snapshot.
+//! In Python ([`python`]) and JavaScript ([`js`]): the kit (`kits/`) and the WIT contract
+//! copied in, so the policy builds on its own, a native unit test, YAML test cases for
+//! `preflight policy test`, and a Makefile whose `make` builds the component.
+
+mod js;
+mod python;
 
 use std::path::{Path, PathBuf};
+
+/// The language of a new policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// A Rust crate built for wasm32-wasip2.
+    #[default]
+    Rust,
+    /// A Python module built with componentize-py.
+    Python,
+    /// A JavaScript module built with componentize-js.
+    Js,
+}
 
 /// Why a policy could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -36,9 +56,31 @@ pub fn default_sdk() -> Option<PathBuf> {
         .flatten()
 }
 
-/// Writes the crate for policy `name` into `dir`, depending on the SDK at `sdk`.
-/// Returns the files written.
-pub fn create(name: &str, dir: &Path, sdk: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+/// Writes policy `name` in `lang` into `dir`; a Rust policy depends on the SDK at `sdk`
+/// (the others carry their kit). Returns the files written.
+pub fn create_in(
+    lang: Lang,
+    name: &str,
+    dir: &Path,
+    sdk: Option<&Path>,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
+    match lang {
+        Lang::Rust => create(name, dir, sdk.ok_or(ScaffoldError::NoSdk)?),
+        Lang::Python | Lang::Js => {
+            check_target(name, dir)?;
+            let code = code_prefix(name);
+            let files = if lang == Lang::Python {
+                python::files(name, &code)
+            } else {
+                js::files(name, &code)
+            };
+            write(dir, files)
+        }
+    }
+}
+
+/// Refuses a bad name, or a target directory that exists and is not empty.
+fn check_target(name: &str, dir: &Path) -> Result<(), ScaffoldError> {
     let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
@@ -55,31 +97,49 @@ pub fn create(name: &str, dir: &Path, sdk: &Path) -> Result<Vec<PathBuf>, Scaffo
     {
         return Err(ScaffoldError::Exists(dir.to_path_buf()));
     }
+    Ok(())
+}
+
+/// Writes the crate for policy `name` into `dir`, depending on the SDK at `sdk`.
+/// Returns the files written.
+pub fn create(name: &str, dir: &Path, sdk: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    check_target(name, dir)?;
     if !sdk.join("wit/policy.wit").is_file() {
         return Err(ScaffoldError::NoSdk);
     }
     let sdk = sdk.canonicalize().unwrap_or_else(|_| sdk.to_path_buf());
     let ident = pascal(name);
     let code = code_prefix(name);
-    let files: [(&str, String); 8] = [
-        ("Cargo.toml", cargo_toml(name, &sdk)),
-        ("src/lib.rs", lib_rs(name, &ident)),
-        ("src/rules/mod.rs", RULES_MOD.to_string()),
-        ("src/rules/bucket_versioning.rs", rule_rs(&code, &ident)),
-        ("tests/fixtures/bucket_versioning.yaml", FIXTURE.to_string()),
+    let files: Vec<(String, String)> = vec![
+        ("Cargo.toml".into(), cargo_toml(name, &sdk)),
+        ("src/lib.rs".into(), lib_rs(name, &ident)),
+        ("src/rules/mod.rs".into(), RULES_MOD.to_string()),
         (
-            &format!(
+            "src/rules/bucket_versioning.rs".into(),
+            rule_rs(&code, &ident),
+        ),
+        (
+            "tests/fixtures/bucket_versioning.yaml".into(),
+            FIXTURE.to_string(),
+        ),
+        (
+            format!(
                 "src/rules/snapshots/{}__rules__bucket_versioning__tests__bucket_versioning.snap",
                 name.replace('-', "_")
             ),
             snapshot(&code),
         ),
-        ("README.md", readme(name)),
-        (".gitignore", "/target\n".to_string()),
+        ("README.md".into(), readme(name)),
+        (".gitignore".into(), "/target\n".to_string()),
     ];
+    write(dir, files)
+}
+
+/// Writes `(relative path, text)` pairs under `dir`.
+fn write(dir: &Path, files: Vec<(String, String)>) -> Result<Vec<PathBuf>, ScaffoldError> {
     let mut written = Vec::new();
     for (relative, text) in files {
-        let path = dir.join(relative);
+        let path = dir.join(&relative);
         let io = |source| ScaffoldError::Io {
             path: path.clone(),
             source,
@@ -249,6 +309,61 @@ rules: {code}001=fail
     )
 }
 
+/// The WIT contract the Python and JavaScript policies are built against.
+const WIT: &str = include_str!("../../../guest/wit/policy.wit");
+
+/// `preflight policy test` cases for the example rule (Python and JavaScript), passing as
+/// generated: the fixture's two findings by line, and a versioned bucket passing.
+fn cases_yaml(name: &str, code: &str) -> String {
+    format!(
+        r#"# Test cases for `preflight policy test --wasm {name}.wasm -t tests/cases.yaml`:
+# each runs the component in the sandbox, as `preflight check` does.
+- name: a suspended bucket and a bucket without versioning fail
+  template: fixtures/bucket_versioning.yaml
+  findings:
+    - {{ rule: {code}001, line: 11, column: 9, resource: Suspended }}
+    - {{ rule: {code}001, line: 12, column: 3, resource: Plain }}
+- name: a versioned bucket passes
+  template:
+    Resources:
+      Versioned:
+        Type: AWS::S3::Bucket
+        Properties:
+          VersioningConfiguration:
+            Status: Enabled
+  findings: []
+  rules:
+    {code}001: pass
+- name: a template without buckets skips the rule
+  template:
+    Resources:
+      Queue:
+        Type: AWS::SQS::Queue
+  rules:
+    {code}001: skip
+"#
+    )
+}
+
+/// How to pin the built component, for the READMEs.
+fn pin_readme(name: &str, wasm: &str) -> String {
+    format!(
+        r#"Then in the project's `preflight.toml` (`sha256sum {wasm}` gives the pin):
+
+```toml
+[policies.{name}]
+path = "path/to/{name}/{wasm}"
+sha256 = "<the sha256 of {wasm}>"
+enforcement = "hard-mandatory"   # or soft-mandatory, advisory
+```
+
+`preflight policy list` shows its rules; `preflight check template.yaml` runs it.
+"#
+    )
+}
+
+/// The example rule's fixture: one versioned bucket, one suspended (line 11), one
+/// without versioning (line 12).
 const FIXTURE: &str = r#"Resources:
   Versioned:
     Type: AWS::S3::Bucket
