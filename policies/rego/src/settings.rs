@@ -34,6 +34,8 @@ const KEYS: &[&str] = &[
     "warn_severity",
     "severities",
     "disable",
+    // Given by the host to every policy (the deploy region); not used here.
+    "region",
 ];
 
 /// Which Rego dialect the files are written in.
