@@ -235,8 +235,12 @@ fn fidelity() {
         agreement * 100.0,
         dir.display()
     );
+    // The 1-in-8 sample holds about 15 findings, so one miss moves it by 7 points; the
+    // full run (docs/fidelity.md) is the figure to quote.
+    let full = std::env::var_os("SCHEMA_FIDELITY_FULL").is_some();
+    let floor = if full { 0.95 } else { 0.85 };
     assert!(
-        precision >= 0.90,
+        precision >= floor,
         "precision {precision:.3}: see {}",
         dir.display()
     );

@@ -16,7 +16,7 @@ import sys
 
 
 def cfn_lint(files):
-    """In batches of 50; a batch whose run cfn-lint cannot finish (it crashes on some
+    """In batches of 10; a batch whose run cfn-lint cannot finish (it crashes on some
     templates) is run again file by file, so one template loses only its own results."""
     exe = os.path.join(os.path.dirname(sys.executable), "cfn-lint")
 
@@ -25,13 +25,17 @@ def cfn_lint(files):
             [exe, "--format", "json", "--regions", "us-east-1", "--"] + batch,
             capture_output=True, text=True,
         )
+        # Exit codes 0, 2, 4, 8 (and their sums) carry a report; 1 is a crash, which
+        # prints a traceback and no report at all.
+        if done.returncode == 1 or not done.stdout.strip():
+            return [] if done.returncode == 0 else None
         try:
-            return json.loads(done.stdout or "[]")
+            return json.loads(done.stdout)
         except json.JSONDecodeError:
             return None
 
-    for i in range(0, len(files), 50):
-        batch = files[i : i + 50]
+    for i in range(0, len(files), 10):
+        batch = files[i : i + 10]
         found = run(batch)
         if found is None:
             found = []
