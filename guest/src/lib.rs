@@ -89,7 +89,7 @@ pub use node::Node;
 pub use rule::{
     Cache, Context, Findings, RegisteredRule, Rule, RuleDef, RuleMeta, RuleSet, help_text,
 };
-pub use template::{PSEUDO_PARAMETERS, Resource, Template};
+pub use template::{PSEUDO_PARAMETERS, Resource, Template, TypeIndex};
 
 #[doc(hidden)]
 pub use export::{__evaluate, __metadata};

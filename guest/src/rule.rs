@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::node::Node;
 use crate::pointer::resource_of;
-use crate::template::Template;
+use crate::template::{Template, TypeIndex};
 
 /// A rule's fixed description, written once in its module by [`declare_rule!`].
 #[derive(Debug, Clone, Copy)]
@@ -78,11 +78,7 @@ pub trait Rule: Sync {
     /// Whether the rule applies to this template (otherwise its status is `skip`).
     /// By default: the template has a resource of one of the rule's `resource_types`.
     fn applies(&self, cx: &Context<'_>, meta: &RuleMeta) -> bool {
-        meta.resource_types.is_empty()
-            || cx
-                .template
-                .resources()
-                .any(|r| meta.resource_types.contains(&r.ty))
+        meta.resource_types.is_empty() || cx.template.has_resource_of_types(meta.resource_types)
     }
 }
 
@@ -129,6 +125,18 @@ impl<'a> Context<'a> {
     pub fn new(input: &'a Input, cache: &'a Cache) -> Context<'a> {
         Context {
             template: Template::new(&input.template),
+            baseline: input.baseline.as_ref().map(Template::new),
+            path: &input.path,
+            settings: &input.settings,
+            cache,
+        }
+    }
+
+    /// As [`Context::new`], with the template's resources found by type through `index`
+    /// (built from `input.template`): what [`RuleSet::evaluate`] gives its rules.
+    pub fn indexed(input: &'a Input, cache: &'a Cache, index: &'a TypeIndex<'a>) -> Context<'a> {
+        Context {
+            template: Template::indexed(&input.template, index),
             baseline: input.baseline.as_ref().map(Template::new),
             path: &input.path,
             settings: &input.settings,
@@ -257,7 +265,8 @@ impl RuleSet {
             return Err("the template is not a mapping".to_string());
         }
         let cache = Cache::default();
-        let cx = Context::new(input, &cache);
+        let index = TypeIndex::new(&input.template);
+        let cx = Context::indexed(input, &cache, &index);
         let disabled: Vec<&str> = input
             .settings
             .get("disable")

@@ -1,5 +1,7 @@
 //! A read-only view of a template's canonical JSON, SAM-aware.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::node::Node;
@@ -23,12 +25,51 @@ const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 #[derive(Debug, Clone, Copy)]
 pub struct Template<'a> {
     root: &'a Value,
+    index: Option<&'a TypeIndex<'a>>,
+}
+
+/// The resources of a template by type, in source order: built once per evaluation
+/// ([`crate::RuleSet::evaluate`]), so that a rule visits only the types it names instead
+/// of walking (and building a [`Resource`] for) every resource of the template.
+#[derive(Debug, Default)]
+pub struct TypeIndex<'a> {
+    by_type: HashMap<&'a str, Vec<Entry<'a>>>,
+}
+
+/// One resource in a [`TypeIndex`]: its position in `Resources`, id and value.
+type Entry<'a> = (usize, &'a str, &'a Value);
+
+impl<'a> TypeIndex<'a> {
+    /// Indexes the `Resources` of a template's canonical JSON value.
+    pub fn new(root: &'a Value) -> TypeIndex<'a> {
+        let mut by_type: HashMap<&'a str, Vec<Entry<'a>>> = HashMap::new();
+        let resources = root.get("Resources").and_then(Value::as_object);
+        for (position, (id, value)) in resources.into_iter().flatten().enumerate() {
+            if value.is_object() {
+                let ty = value.get("Type").and_then(Value::as_str).unwrap_or("");
+                by_type.entry(ty).or_default().push((position, id, value));
+            }
+        }
+        TypeIndex { by_type }
+    }
+
+    fn of(&self, ty: &str) -> &[Entry<'a>] {
+        self.by_type.get(ty).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl<'a> Template<'a> {
     /// A view of a template's canonical JSON value.
     pub fn new(root: &'a Value) -> Template<'a> {
-        Template { root }
+        Template { root, index: None }
+    }
+
+    /// A view that finds resources by type through `index` (built from `root`).
+    pub fn indexed(root: &'a Value, index: &'a TypeIndex<'a>) -> Template<'a> {
+        Template {
+            root,
+            index: Some(index),
+        }
     }
 
     /// The whole template.
@@ -61,17 +102,52 @@ impl<'a> Template<'a> {
             .filter_map(move |(id, value)| Resource::new(template, id, value))
     }
 
-    /// The resources of one type (e.g. `AWS::S3::Bucket`).
+    /// The resources of one type (e.g. `AWS::S3::Bucket`), in source order.
     pub fn resources_of_type(&self, ty: &'a str) -> impl Iterator<Item = Resource<'a>> + 'a {
-        self.resources().filter(move |r| r.ty == ty)
+        let template = *self;
+        let indexed = self.index.map(move |index| {
+            index
+                .of(ty)
+                .iter()
+                .filter_map(move |(_, id, value)| Resource::new(template, id, value))
+        });
+        let scanned = self
+            .index
+            .is_none()
+            .then(|| self.resources().filter(move |r| r.ty == ty));
+        indexed
+            .into_iter()
+            .flatten()
+            .chain(scanned.into_iter().flatten())
     }
 
-    /// The resources whose type is one of `types`.
+    /// The resources whose type is one of `types`, in source order.
     pub fn resources_of_types(
         &self,
-        types: &'a [&'a str],
-    ) -> impl Iterator<Item = Resource<'a>> + 'a {
-        self.resources().filter(move |r| types.contains(&r.ty))
+        types: &[&str],
+    ) -> impl Iterator<Item = Resource<'a>> + use<'a> {
+        let found: Vec<Resource<'a>> = match self.index {
+            Some(index) => {
+                let mut entries: Vec<&Entry<'a>> =
+                    types.iter().flat_map(|ty| index.of(ty)).collect();
+                entries.sort_unstable_by_key(|(position, _, _)| *position);
+                entries.dedup_by_key(|(position, _, _)| *position);
+                entries
+                    .into_iter()
+                    .filter_map(|(_, id, value)| Resource::new(*self, id, value))
+                    .collect()
+            }
+            None => self.resources().filter(|r| types.contains(&r.ty)).collect(),
+        };
+        found.into_iter()
+    }
+
+    /// Whether the template has a resource of one of `types`.
+    pub fn has_resource_of_types(&self, types: &[&str]) -> bool {
+        match self.index {
+            Some(index) => types.iter().any(|ty| !index.of(ty).is_empty()),
+            None => self.resources().any(|r| types.contains(&r.ty)),
+        }
     }
 
     /// One resource by logical id.
@@ -225,5 +301,33 @@ mod tests {
         );
         assert!(t.resource("Q").unwrap().property("Runtime").is_none());
         assert_eq!(t.resources_of_type("AWS::SQS::Queue").count(), 1);
+    }
+
+    #[test]
+    fn the_type_index_finds_what_a_scan_finds_in_source_order() {
+        let value = serde_json::json!({"Resources": {
+            "B": {"Type": "AWS::S3::Bucket"},
+            "Q": {"Type": "AWS::SQS::Queue"},
+            "A": {"Type": "AWS::S3::Bucket"},
+            "Odd": "not a mapping",
+            "T": {"Type": "AWS::SNS::Topic"}
+        }});
+        let index = TypeIndex::new(&value);
+        let scanned = Template::new(&value);
+        let indexed = Template::indexed(&value, &index);
+        let ids = |it: &mut dyn Iterator<Item = Resource<'_>>| -> Vec<String> {
+            it.map(|r| r.id.to_string()).collect()
+        };
+        for t in [scanned, indexed] {
+            assert_eq!(ids(&mut t.resources_of_type("AWS::S3::Bucket")), ["B", "A"]);
+            let types = ["AWS::SNS::Topic", "AWS::S3::Bucket", "AWS::S3::Bucket"];
+            assert_eq!(ids(&mut t.resources_of_types(&types)), ["B", "A", "T"]);
+            assert!(t.has_resource_of_types(&["AWS::SQS::Queue"]));
+            assert!(!t.has_resource_of_types(&["AWS::EC2::VPC"]));
+            assert_eq!(
+                ids(&mut t.resources_of_type("AWS::EC2::VPC")),
+                Vec::<String>::new()
+            );
+        }
     }
 }

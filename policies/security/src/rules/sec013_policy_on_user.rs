@@ -50,7 +50,7 @@ fn present<'a>(resource: &Resource<'a>, name: &str) -> Option<Node<'a>> {
 
 impl Rule for PolicyOnUser {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        for r in cx.template.resources() {
+        for r in cx.template.resources_of_types(Self::META.resource_types) {
             match r.ty {
                 "AWS::IAM::User" => {
                     if let Some(n) = present(&r, "Policies") {

@@ -161,7 +161,7 @@ fn list(routes: &[&Route<'_>]) -> String {
 impl Rule for ApiWithoutAuthorization {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             match r.ty {
                 "AWS::ApiGateway::Method" => {
                     let method = r

@@ -44,7 +44,7 @@ declare_rule! {
 impl Rule for EbsVolumeEncryption {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             let mappings = match r.ty {
                 "AWS::EC2::Volume" => {
                     if let Flag::Off(off) = flag(&t, &r, "Encrypted") {

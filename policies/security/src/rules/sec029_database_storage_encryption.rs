@@ -50,7 +50,7 @@ declare_rule! {
 impl Rule for DatabaseStorageEncryption {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             let property = match r.ty {
                 "AWS::RDS::DBInstance" => {
                     if [

@@ -90,7 +90,7 @@ pub fn find_secret(text: &str) -> Option<String> {
 
 impl Rule for UserDataSecret {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        for r in cx.template.resources() {
+        for r in cx.template.resources_of_types(Self::META.resource_types) {
             let user_data = match r.ty {
                 "AWS::EC2::Instance" | "AWS::AutoScaling::LaunchConfiguration" => {
                     r.property("UserData")

@@ -184,16 +184,21 @@ fn problem(t: &Template<'_>, value: &Value) -> Option<String> {
     }
 }
 
+/// The resource types of [`PROPERTIES`].
+fn types() -> Vec<&'static str> {
+    let mut types: Vec<&str> = PROPERTIES.iter().map(|(ty, _)| *ty).collect();
+    types.dedup();
+    types
+}
+
 impl Rule for PlaintextPasswordProperty {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        cx.template
-            .resources()
-            .any(|r| PROPERTIES.iter().any(|(ty, _)| *ty == r.ty))
+        cx.template.has_resource_of_types(&types())
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(&types()) {
             for (_, path) in PROPERTIES.iter().filter(|(ty, _)| *ty == r.ty) {
                 for (shown, node) in nodes_at(&r, path) {
                     if is_no_value(node.value()) {

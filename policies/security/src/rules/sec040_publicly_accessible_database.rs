@@ -52,7 +52,7 @@ declare_rule! {
 impl Rule for PubliclyAccessibleDatabase {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             if !matches!(
                 r.ty,
                 "AWS::RDS::DBInstance"

@@ -67,7 +67,7 @@ fn internal(t: &Template<'_>, listener: &Resource<'_>) -> bool {
 impl Rule for LoadBalancerHttpListener {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             match r.ty {
                 "AWS::ElasticLoadBalancingV2::Listener" => {
                     let Some(protocol) = r.property("Protocol") else {

@@ -55,7 +55,7 @@ fn report_old(t: &Template<'_>, node: &Node<'_>, id: &str, out: &mut Findings) {
 impl Rule for ApiDomainTls {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             if crate::support::opaque(&r) {
                 continue;
             }

@@ -76,7 +76,7 @@ impl Rule for ApiAccessLogging {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
         let deployed = deployed(&t);
-        for r in t.resources() {
+        for r in t.resources_of_types(Self::META.resource_types) {
             match r.ty {
                 "AWS::ApiGateway::Stage" if !is_set(&r, "AccessLogSetting") => {
                     missing(out, &r, "stage", "AccessLogSetting");

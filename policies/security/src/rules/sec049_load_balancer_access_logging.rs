@@ -39,7 +39,7 @@ declare_rule! {
 impl Rule for LoadBalancerAccessLogging {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        for lb in t.resources() {
+        for lb in t.resources_of_types(Self::META.resource_types) {
             if crate::support::opaque(&lb) {
                 continue;
             }

@@ -328,7 +328,10 @@ pub fn check_one(
 
 /// Checks every resource of the template against a rule's requirement table.
 pub fn check_requirements(template: &Template<'_>, table: &[Requirement], out: &mut Findings) {
-    for resource in template.resources() {
+    let mut types: Vec<&str> = table.iter().flat_map(|r| r.types.iter().copied()).collect();
+    types.sort_unstable();
+    types.dedup();
+    for resource in template.resources_of_types(&types) {
         for req in table.iter().filter(|r| r.types.contains(&resource.ty)) {
             check_one(template, &resource, req, out);
         }
