@@ -65,6 +65,10 @@ const MESSAGE_SCOPES: &[(&str, &str)] = &[
     ("CKV_AWS_67", "IsMultiRegionTrail"),
     ("CKV_AWS_17", "(`PubliclyAccessible: true`)"),
     ("CKV_AWS_57", "`PublicReadWrite`"),
+    (
+        "CKV_AWS_58",
+        "sets no `EncryptionConfig`|does not cover `secrets`",
+    ),
 ];
 
 /// The sample takes every `SAMPLE_STRIDE`th corpus template.

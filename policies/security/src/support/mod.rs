@@ -5,6 +5,7 @@
 //! (the name and value heuristics).
 
 pub mod iam;
+pub mod nacl;
 pub mod network;
 pub mod props;
 pub mod secrets;
@@ -17,6 +18,7 @@ use preflight_policy::{Context, Finding, Findings, Node, Resource, Template};
 use serde_json::Value;
 
 pub use iam::*;
+pub use nacl::*;
 pub use network::*;
 pub use props::*;
 pub use secrets::*;
@@ -310,5 +312,31 @@ pub fn type_noun(ty: &str) -> String {
         format!("resource ({ty})")
     } else {
         known.to_string()
+    }
+}
+
+/// A node's value as text if deployed with defaults (see [`text_with_defaults`]).
+pub fn lit(template: &Template<'_>, node: &Node<'_>) -> Option<String> {
+    text_with_defaults(template, node).map(|(text, _)| text)
+}
+
+/// Whether a node is `true` if deployed with defaults (`true`, `"True"`, a parameter
+/// whose default is one); cfn_nag's `truthy?`.
+pub fn truthy(template: &Template<'_>, node: Option<&Node<'_>>) -> bool {
+    node.and_then(|n| lit(template, n))
+        .is_some_and(|t| t.eq_ignore_ascii_case("true"))
+}
+
+/// The logical id a `Ref` or `Fn::GetAtt` (either form) names, as cfn-model resolves a
+/// reference to a resource of the template.
+pub fn refers_to(value: &Value) -> Option<&str> {
+    let map = value.as_object().filter(|m| m.len() == 1)?;
+    if let Some(id) = map.get("Ref") {
+        return id.as_str();
+    }
+    match map.get("Fn::GetAtt")? {
+        Value::Array(args) => args.first()?.as_str(),
+        Value::String(s) => s.split('.').next(),
+        _ => None,
     }
 }
