@@ -16,6 +16,10 @@ VENV := target/venv
 CHECKOV_VENV := target/checkov
 NODE := target/node
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Pins of the schema policy's peers; defined before any rule names them, because make
+# expands a rule's prerequisites as it reads the rule.
+CFN_LINT_VERSION := 1.58.0
+CFN_VALIDATE_VERSION := 1.14.0
 
 .PHONY: build demo test test-deps tools toolchain bench clean-cache schema-data
 
@@ -60,8 +64,6 @@ $(NODE)/.installed: kits/js/toolchain/package.json kits/js/toolchain/package-loc
 # The peers the schema policy is measured against: cfn-lint (whose bundled schemas are
 # also the schema policy's data source) and AWS's cloudformation-validate (its Python
 # package). A new pin gets a new stamp, so `make test-deps` installs it.
-CFN_LINT_VERSION := 1.58.0
-CFN_VALIDATE_VERSION := 1.14.0
 $(VENV)/.schema-peers-$(CFN_LINT_VERSION): $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==$(CFN_LINT_VERSION)' 'cloudformation-validate==$(CFN_VALIDATE_VERSION)'
 	touch $@
