@@ -358,6 +358,45 @@ fn run_case(
         .iter()
         .map(|f| locate(f, &prefix, located_in))
         .collect();
+    // An expectation about a rule the policy does not have would pass for ever (a
+    // rule it never reports is `skip`, and no finding of it is "none expected").
+    let mut known: Vec<&str> = loaded_policy
+        .meta()
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(report.rules.iter().map(|r| r.rule.as_str()))
+        .chain(report.findings.iter().map(|f| f.rule.as_str()))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let named = spec
+        .rules
+        .keys()
+        .chain(spec.findings.iter().flatten().map(|e| &e.rule));
+    let unknown: Vec<&String> = named.filter(|r| !known.contains(&r.as_str())).collect();
+    if !known.is_empty()
+        && let Some(rule) = unknown.first()
+    {
+        let hint = known
+            .iter()
+            .map(|k| (strsim::jaro_winkler(k, rule), *k))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        let shown = if known.len() > 12 {
+            format!("{}, ... ({} in all)", known[..12].join(", "), known.len())
+        } else {
+            known.join(", ")
+        };
+        result.outcome = Outcome::Fail;
+        result.error = Some(format!(
+            "rule {rule} is not a rule of policy `{}` (its rules: {shown}){hint}",
+            loaded_policy.meta().id,
+        ));
+        return result;
+    }
     let mut failed = false;
     if let Some(expected) = &spec.findings {
         let mut unused: Vec<bool> = vec![true; actual.len()];

@@ -90,6 +90,7 @@ pub struct DeployConfig {
     /// When security changes need approval: `never`, `broadening` (default), `any-change`.
     pub require_approval: Option<ApprovalLevel>,
     /// Stop the deploy command after this long (e.g. `"30m"`).
+    #[serde(default, deserialize_with = "de_duration")]
     pub timeout: Option<String>,
     /// Verify the stack with the `aws` CLI after the command (default true).
     pub verify: Option<bool>,
@@ -132,7 +133,8 @@ pub struct SamConfig {
     pub region: Option<String>,
     /// Also run cfn-lint through `sam validate --lint`.
     pub lint: Option<bool>,
-    /// Seconds before `sam validate` is stopped (default 120).
+    /// Seconds before `sam validate` is stopped (default 120, at most a day).
+    #[serde(default, deserialize_with = "de_sam_timeout")]
     pub timeout_seconds: Option<u64>,
 }
 
@@ -152,12 +154,18 @@ pub enum SamMode {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SandboxConfig {
-    /// Time limit per evaluation in milliseconds (default 2000).
+    /// Time limit per evaluation in milliseconds (default 2000, at most 600000).
+    #[serde(default, deserialize_with = "de_timeout_ms")]
     pub timeout_ms: Option<u64>,
-    /// Memory limit per policy instance in MiB (default 256).
+    /// Memory limit per policy instance in MiB (default 256, at most 4096: a
+    /// 32-bit WebAssembly memory cannot grow further).
+    #[serde(default, deserialize_with = "de_memory_mib")]
     pub memory_mib: Option<usize>,
     /// Where compiled policies are cached (default `~/.cache/preflight`).
     pub cache_dir: Option<PathBuf>,
+    /// Keep compiled policies on disk (default true); `false` compiles them in every
+    /// run.
+    pub cache: Option<bool>,
 }
 
 /// `[loader]`.
@@ -311,15 +319,6 @@ impl Config {
                 }
             }
         }
-        if let Some(timeout) = &self.deploy.timeout {
-            parse_duration(timeout).map_err(|e| bad(format!("[deploy] timeout: {e}")))?;
-        }
-        if self.sandbox.timeout_ms == Some(0) {
-            return Err(bad("[sandbox] timeout-ms must be positive".into()));
-        }
-        if self.sandbox.memory_mib == Some(0) {
-            return Err(bad("[sandbox] memory-mib must be positive".into()));
-        }
         Ok(())
     }
 
@@ -356,6 +355,50 @@ impl Config {
     }
 }
 
+/// The most `[sandbox] timeout-ms` may be.
+pub const MAX_POLICY_TIMEOUT_MS: u64 = 600_000;
+/// The most `[sandbox] memory-mib` may be.
+pub const MAX_POLICY_MEMORY_MIB: usize = 4096;
+/// The most `[sam] timeout-seconds` may be.
+pub const MAX_SAM_TIMEOUT_SECONDS: u64 = 86_400;
+/// The shortest duration accepted: anything shorter is a typo for something longer.
+pub const MIN_DURATION: Duration = Duration::from_millis(1);
+/// The longest duration accepted (30 days).
+pub const MAX_DURATION: Duration = Duration::from_secs(30 * 86_400);
+
+// Bounds checked while deserializing, so toml's error points at the value.
+fn bounded<'de, D, T>(d: D, min: T, max: T, unit: &str) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + PartialOrd + std::fmt::Display,
+{
+    let value = T::deserialize(d)?;
+    if value < min || value > max {
+        return Err(serde::de::Error::custom(format!(
+            "{value} is out of range: {min} to {max} {unit}"
+        )));
+    }
+    Ok(Some(value))
+}
+
+fn de_timeout_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, 1, MAX_POLICY_TIMEOUT_MS, "milliseconds")
+}
+
+fn de_memory_mib<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    bounded(d, 1, MAX_POLICY_MEMORY_MIB, "MiB")
+}
+
+fn de_sam_timeout<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    bounded(d, 1, MAX_SAM_TIMEOUT_SECONDS, "seconds")
+}
+
+fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_duration(&text).map_err(serde::de::Error::custom)?;
+    Ok(Some(text))
+}
+
 /// Why a duration could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum DurationError {
@@ -371,6 +414,9 @@ pub enum DurationError {
     /// Zero, negative, or too large.
     #[error("`{0}` must be positive")]
     NotPositive(String),
+    /// Shorter than [`MIN_DURATION`] or longer than [`MAX_DURATION`].
+    #[error("`{0}` is out of range: 1ms to 30 days")]
+    OutOfRange(String),
 }
 
 /// Parses durations like `90s`, `30m`, `2h`, `1500ms` or `1h 30m` (jiff's friendly
@@ -378,20 +424,36 @@ pub enum DurationError {
 pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let text = text.trim();
     let not_positive = || DurationError::NotPositive(text.to_string());
+    let out_of_range = || DurationError::OutOfRange(text.to_string());
     let duration = match text.parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Duration::from_secs_f64(seconds),
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => {
+            Duration::try_from_secs_f64(seconds).map_err(|_| out_of_range())?
+        }
         Ok(_) => return Err(not_positive()),
         Err(_) => {
-            let signed: jiff::SignedDuration =
-                text.parse().map_err(|source| DurationError::Syntax {
-                    text: text.to_string(),
-                    source,
-                })?;
-            Duration::try_from(signed).map_err(|_| not_positive())?
+            let signed: jiff::SignedDuration = text.parse().map_err(|source| {
+                // jiff says when a number is too big for a duration.
+                let message = format!("{source}");
+                if message.contains("overflow") || message.contains("too big") {
+                    out_of_range()
+                } else {
+                    DurationError::Syntax {
+                        text: text.to_string(),
+                        source,
+                    }
+                }
+            })?;
+            if signed.is_negative() || signed.is_zero() {
+                return Err(not_positive());
+            }
+            Duration::try_from(signed).map_err(|_| out_of_range())?
         }
     };
     if duration.is_zero() {
         return Err(not_positive());
+    }
+    if !(MIN_DURATION..=MAX_DURATION).contains(&duration) {
+        return Err(out_of_range());
     }
     Ok(duration)
 }
@@ -462,5 +524,66 @@ rule.TPL001 = { severity = "critical" }
         );
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn durations_out_of_range_are_errors_not_panics() {
+        for text in [
+            "99999999999999999999s",
+            "9999999999999999h",
+            "1e300",
+            "0.0001ms",
+            "0.0000001",
+            "31d",
+            "-5s",
+        ] {
+            let err = parse_duration(text).unwrap_err().to_string();
+            assert!(
+                err.contains("out of range")
+                    || err.contains("must be positive")
+                    || err.contains("not a duration"),
+                "{text}: {err}"
+            );
+        }
+        assert!(
+            parse_duration("0.0001ms")
+                .unwrap_err()
+                .to_string()
+                .contains("out of range")
+        );
+        let err = Config::parse(
+            "[deploy]\ntimeout = \"9999999999999999h\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("line 2") && err.contains("out of range"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn sandbox_limits_are_bounded_at_their_line() {
+        for (text, line) in [
+            ("[sandbox]\nmemory-mib = 10000000\n", "line 2"),
+            ("[sandbox]\n\ntimeout-ms = 18446744073709551615\n", "line 3"),
+            ("[sandbox]\ntimeout-ms = 0\n", "line 2"),
+            ("[sam]\ntimeout-seconds = 18446744073709551615\n", "line 2"),
+        ] {
+            let err = Config::parse(text, Path::new("p.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(line) && err.contains("out of range"),
+                "{text}: {err}"
+            );
+        }
+        let config = Config::parse(
+            "[sandbox]\nmemory-mib = 4096\ntimeout-ms = 600000\ncache = false\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        assert_eq!(config.sandbox.cache, Some(false));
     }
 }

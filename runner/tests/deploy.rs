@@ -56,11 +56,13 @@ fn state(dir: &Path, stack: &str) -> PathBuf {
     dir.join(".preflight/state").join(format!("{stack}.json"))
 }
 
+/// The audit log's end-of-run entries (each command's start has its own entry too).
 fn audit(dir: &Path) -> Vec<Value> {
     std::fs::read_to_string(dir.join(".preflight/audit.jsonl"))
         .unwrap_or_default()
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["event"] != "start")
         .collect()
 }
 

@@ -94,6 +94,7 @@ pub fn load_policies(
     options: &CheckOptions,
 ) -> Result<Vec<ActivePolicy>, Failure> {
     let cache = match config.sandbox.cache_dir.clone().or_else(default_cache_dir) {
+        Some(_) if config.sandbox.cache == Some(false) => CompileCache::disabled(),
         Some(dir) => CompileCache::in_dir(dir),
         None => CompileCache::disabled(),
     };
@@ -124,6 +125,9 @@ pub fn check_and_report(
     let sam = SamRunner::detect(sam_mode, &config.sam).map_err(Failure::usage)?;
     let policies = load_policies(config, builtins, options)?;
     let baseline = options.baseline.as_deref().map(BaselineSource::parse);
+    if let Some(b) = &baseline {
+        b.validate().map_err(Failure::usage)?;
+    }
     let checker = Checker {
         policies: &policies,
         sam: sam.as_ref(),
@@ -161,5 +165,6 @@ pub fn write_report(report: &RunReport, options: &CheckOptions) -> Result<(), Fa
             report::write(report, options.format, &mut stdout).and_then(|_| stdout.flush())
         }
     };
-    written.map_err(|e| Failure::usage(format!("cannot write the report: {e}")))
+    super::output_ended(written)
+        .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))
 }

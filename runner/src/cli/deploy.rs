@@ -136,15 +136,34 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         None => project_dir.join(STATE_DIR),
     });
     let baseline = options.baseline.as_deref().map(BaselineSource::parse);
-    if let Some(BaselineSource::File(path)) = &baseline
-        && !path.is_file()
-    {
-        return Err(Failure::usage(format!(
-            "--baseline {}: no such file",
-            path.display()
-        )));
+    if let Some(b) = &baseline {
+        b.validate().map_err(Failure::usage)?;
     }
-    let _lock = DeployLock::acquire(&state.locks(), &target.state_key()).map_err(Failure::usage)?;
+    if let Some(BaselineSource::File(path)) = &baseline {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(Failure::usage(format!(
+                    "--baseline {}: not a regular file",
+                    path.display()
+                )));
+            }
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "--baseline {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    // Everything the deploy writes is known writable before anything runs: a report
+    // or record that cannot be written after the command would be a deploy nobody
+    // can account for.
+    if let Some(path) = &options.output {
+        check_writable(path)?;
+    }
+    state.prepare().map_err(Failure::usage)?;
+    let lock = DeployLock::acquire(&state.locks(), &target.state_key()).map_err(Failure::usage)?;
     let policies = load_policies(&config, builtins, options)?;
 
     // Human reports on standard output are written as the deploy goes; anything else
@@ -168,6 +187,7 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         cwd: cwd.clone(),
         started,
     });
+    deployment.hold_lock(&lock);
     if streaming {
         print(|out| human::write_gate(&deployment.report, out))?;
         print(|out| human::write_security(&deployment.report, out))?;
@@ -233,6 +253,10 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
                     stdout.write_all(&buffer).and_then(|_| stdout.flush())
                 }
             })
+            .or_else(|e| match &options.output {
+                Some(_) => Err(e),
+                None => super::output_ended(Err(e)),
+            })
             .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))?;
         if let Some(path) = &options.output {
             eprintln!(
@@ -251,9 +275,41 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
     })
 }
 
+/// Refuses an output path the report cannot be written to: a directory, a missing
+/// directory, a path under a file, a file that cannot be opened for writing. A file
+/// created to find out is removed again.
+fn check_writable(path: &std::path::Path) -> Result<(), Failure> {
+    let refuse = |why: String| Failure::usage(format!("--output {}: {why}", path.display()));
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(refuse("is a directory".into())),
+        Ok(_) => {
+            return std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map(drop)
+                .map_err(|e| refuse(format!("cannot be written: {e}")));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(refuse(format!("cannot be written: {e}"))),
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(file) => {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+            Ok(())
+        }
+        Err(e) => Err(refuse(format!("cannot be created: {e}"))),
+    }
+}
+
 fn print(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
     let mut stdout = anstream::stdout().lock();
-    write(&mut stdout)
-        .and_then(|_| stdout.flush())
+    // A closed stdout does not stop the deploy half-way: the report ends there, the
+    // deploy goes on and is recorded, and the exit status says how it ended.
+    super::output_ended(write(&mut stdout).and_then(|_| stdout.flush()))
         .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))
 }

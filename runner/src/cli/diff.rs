@@ -51,7 +51,7 @@ pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
             .and_then(|_| writeln!(out)),
         DiffFormat::Human => write_tables(&changes, &mut out),
     };
-    written.map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+    super::output_ended(written).map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
     Ok(if args.fail_on_broadening && changes.broadening {
         Exit::Findings
     } else {

@@ -51,6 +51,16 @@ impl Failure {
     }
 }
 
+/// A closed standard output (`| head`) is a normal end of the output, not an error:
+/// what was written reached the reader, and the command ends as it would have (a
+/// deploy goes on and records its outcome).
+pub(crate) fn output_ended(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// preflight checks AWS SAM and CloudFormation templates with sandboxed WebAssembly
 /// policies and `sam validate`, flags security changes, and gates deploys on the result.
 #[derive(Debug, Parser)]

@@ -134,14 +134,18 @@ pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Fa
             let sdk = sdk.or_else(crate::scaffold::default_sdk);
             let files = crate::scaffold::create_in(lang, &name, &dir, sdk.as_deref())
                 .map_err(Failure::usage)?;
-            for file in files {
-                println!("created {}", file.display());
-            }
             let next = match lang {
                 Lang::Rust => "cargo test && cargo build --release --target wasm32-wasip2",
                 Lang::Python | Lang::Js => "make && make test",
             };
-            println!("\nnext: cd {} && {next}", dir.display());
+            let mut out = std::io::stdout().lock();
+            let written = files
+                .iter()
+                .try_for_each(|file| writeln!(out, "created {}", file.display()))
+                .and_then(|_| writeln!(out, "\nnext: cd {} && {next}", dir.display()))
+                .and_then(|_| out.flush());
+            super::output_ended(written)
+                .map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
             Ok(Exit::Pass)
         }
         PolicyCommand::List {
@@ -160,7 +164,8 @@ pub fn run(cmd: PolicyCommand, builtins: &[BuiltinComponent]) -> Result<Exit, Fa
                     .and_then(|_| writeln!(out)),
                 ListFormat::Human => write_list(&listings, &mut out),
             };
-            result.map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+            super::output_ended(result)
+                .map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
             Ok(Exit::Pass)
         }
         PolicyCommand::Inspect { id, config } => {
@@ -229,6 +234,7 @@ fn test(
         .find(|b| b.name == guard::BUILTIN)
         .ok_or_else(|| Failure::usage("this build has no `guard` policy"))?;
     let cache = match config.sandbox.cache_dir.clone().or_else(default_cache_dir) {
+        Some(_) if config.sandbox.cache == Some(false) => CompileCache::disabled(),
         Some(dir) => CompileCache::in_dir(dir),
         None => CompileCache::disabled(),
     };
@@ -249,8 +255,7 @@ fn test(
             .and_then(|_| writeln!(out)),
         ListFormat::Human => suite::write_human(&run, &mut out),
     };
-    written
-        .and_then(|_| out.flush())
+    super::output_ended(written.and_then(|_| out.flush()))
         .map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
     Ok(match run.exit_code() {
         0 => Exit::Pass,
@@ -321,8 +326,7 @@ fn test_cases(
             .and_then(|_| writeln!(out)),
         ListFormat::Human => crate::cases::write_human(&run, &mut out),
     };
-    written
-        .and_then(|_| out.flush())
+    super::output_ended(written.and_then(|_| out.flush()))
         .map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
     Ok(match run.exit_code() {
         0 => Exit::Pass,

@@ -55,9 +55,24 @@ pub struct OverrideRecord {
     pub findings: usize,
 }
 
+/// Which point of a deploy an entry records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditEvent {
+    /// Written just before the deploy command starts, so a run that is killed still
+    /// leaves a trace.
+    Start,
+    /// How the run ended (every run that got as far as the gate has one).
+    #[default]
+    End,
+}
+
 /// One line of the audit log.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
+    /// Start of the command, or the end of the run.
+    #[serde(default)]
+    pub event: AuditEvent,
     /// When the deploy started (RFC 3339, UTC).
     pub time: String,
     /// The stack, when known.
@@ -90,25 +105,60 @@ pub struct AuditEntry {
     pub state_written: bool,
 }
 
+/// The audit log, open for appending: opened before the gate decides, so a log that
+/// cannot be written stops the deploy before its command starts.
+#[derive(Debug)]
+pub struct AuditLog {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl AuditLog {
+    /// Opens (creating) `path` for appending, without following a symbolic link in
+    /// its place; anything but a regular file is refused.
+    pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
+        let file = super::state::open_no_follow(
+            path,
+            std::fs::OpenOptions::new().create(true).append(true),
+        )
+        .map_err(|source| AuditError {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(AuditLog {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends `entry` as one line and syncs it.
+    pub fn append(&self, entry: &AuditEntry) -> Result<(), AuditError> {
+        let err = |source| AuditError {
+            path: self.path.clone(),
+            source,
+        };
+        let mut line = serde_json::to_vec(entry).map_err(|e| err(std::io::Error::other(e)))?;
+        line.push(b'\n');
+        // One write call: O_APPEND keeps concurrent lines whole.
+        (&self.file).write_all(&line).map_err(err)?;
+        self.file.sync_data().map_err(err)
+    }
+}
+
 /// Appends `entry` as one line to `path`, creating the file, and syncs it.
 pub fn append(path: &Path, entry: &AuditEntry) -> Result<(), AuditError> {
-    let err = |source| AuditError {
-        path: path.to_path_buf(),
-        source,
-    };
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
+        std::fs::create_dir_all(dir).map_err(|source| AuditError {
+            path: path.to_path_buf(),
+            source,
+        })?;
     }
-    let mut line = serde_json::to_vec(entry).map_err(|e| err(std::io::Error::other(e)))?;
-    line.push(b'\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(err)?;
-    // One write call: O_APPEND keeps concurrent lines whole.
-    file.write_all(&line).map_err(err)?;
-    file.sync_data().map_err(err)
+    AuditLog::open(path)?.append(entry)
 }
 
 /// Who is running preflight: `PREFLIGHT_APPROVER`, else `USER` / `LOGNAME`, else the
@@ -136,6 +186,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".preflight/audit.jsonl");
         let entry = AuditEntry {
+            event: AuditEvent::End,
             time: "2026-01-01T00:00:00Z".into(),
             stack: Some("demo".into()),
             template: "template.yaml".into(),
@@ -164,5 +215,26 @@ mod tests {
         assert_eq!(lines.len(), 2);
         let v: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
         assert_eq!(v["approval"]["reason"], "reviewed");
+
+        // Never through a link, never into a directory or FIFO.
+        let outside = dir.path().join("passwd-copy");
+        std::fs::write(&outside, "root:x:0:0\n").unwrap();
+        let link = dir.path().join("linked.jsonl");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let err = append(&link, &entry).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "root:x:0:0\n");
+        let err = append(dir.path(), &entry).unwrap_err().to_string();
+        assert!(err.contains("directory"), "{err}");
+        let fifo = dir.path().join("fifo.jsonl");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let err = append(&fifo, &entry).unwrap_err().to_string();
+        assert!(err.contains("neither"), "{err}");
     }
 }

@@ -30,6 +30,8 @@ pub const GRACE: Duration = Duration::from_secs(10);
 /// How long to wait for the output pipes to close once the command has exited (a
 /// background process it started may keep them open).
 const DRAIN: Duration = Duration::from_secs(2);
+/// How often the command's process group is looked at once the command has exited.
+const GROUP_POLL: Duration = Duration::from_millis(100);
 
 /// SIGINT and SIGTERM, caught while the command runs and verification follows, so
 /// they reach the command's process group instead of stopping preflight half-way.
@@ -92,6 +94,8 @@ pub struct RunOptions {
     pub grace: Duration,
     /// Where output goes live.
     pub live: Live,
+    /// Told the command's process id (= its process group) once it has started.
+    pub spawned: Option<tokio::sync::mpsc::UnboundedSender<u32>>,
 }
 
 /// What happened to the command.
@@ -121,6 +125,13 @@ pub struct CommandReport {
     pub output_lines: usize,
     /// The last lines (at most [`TAIL_LINES`]), ANSI escapes removed.
     pub output_tail: Vec<String>,
+    /// Processes of the command's group still running when the command itself
+    /// exited (a background job): the gate waited for them before verifying.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stragglers: Vec<u32>,
+    /// How long the gate waited for them after the command exited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub straggler_wait_ms: Option<u64>,
     /// Lines carrying failure markers.
     #[serde(skip)]
     pub markers: Vec<MarkerHit>,
@@ -182,6 +193,9 @@ pub async fn run(
     };
     report.started = true;
     report.pid = child.id();
+    if let (Some(tx), Some(pid)) = (&options.spawned, child.id()) {
+        let _ = tx.send(pid);
+    }
     let group = child.id().map(|id| Pid::from_raw(id as i32));
     let capture = Arc::new(Mutex::new(Capture::default()));
     let (out_live, err_live) = match options.live {
@@ -220,12 +234,72 @@ pub async fn run(
             }
         }
     };
+    // The command has exited, but processes it started in the background may still
+    // run and print (a failure among them): wait for the whole group, under the same
+    // timeout and signals, before anyone verifies.
+    let exited = Instant::now();
+    loop {
+        let members = group
+            .map(|g| super::lock::group_members(g.as_raw()))
+            .unwrap_or_default();
+        if members.is_empty() {
+            break;
+        }
+        if report.stragglers.is_empty() {
+            report.stragglers = members.clone();
+            let note = format!(
+                "preflight: `{}` exited, but {} process{} of its group still run{} (pid {}); waiting for {} before verifying\n",
+                spec.display,
+                members.len(),
+                if members.len() == 1 { "" } else { "es" },
+                if members.len() == 1 { "s" } else { "" },
+                members
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if members.len() == 1 { "it" } else { "them" },
+            );
+            tracing::info!("{}", note.trim_end());
+            if options.live != Live::Off {
+                let mut err = anstream::stderr().lock();
+                let _ = err.write_all(note.as_bytes()).and_then(|_| err.flush());
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(GROUP_POLL) => {}
+            sig = interrupts.recv() => {
+                tracing::info!("received {sig}; forwarding it to the deploy command's process group");
+                report.interrupted.get_or_insert_with(|| sig.as_str().to_string());
+                signal_group(group, sig);
+                kill_at.get_or_insert(Instant::now() + options.grace);
+            }
+            _ = sleep_until(timeout_at) => {
+                report.timed_out = true;
+                timeout_at = None;
+                signal_group(group, Signal::SIGTERM);
+                kill_at.get_or_insert(Instant::now() + options.grace);
+            }
+            _ = sleep_until(kill_at) => {
+                signal_group(group, Signal::SIGKILL);
+                kill_at = None;
+            }
+        }
+    }
+    if !report.stragglers.is_empty() {
+        report.straggler_wait_ms = Some(exited.elapsed().as_millis() as u64);
+    }
     if report.interrupted.is_some() || report.timed_out {
         // Whatever is left of the group goes too.
         signal_group(group, Signal::SIGKILL);
     }
+    // Output pipes may still be held by a process outside the group (a daemon that
+    // started its own session): its output is not waited for beyond a moment.
     for pump in pumps {
-        let _ = tokio::time::timeout(DRAIN, pump).await;
+        let abort = pump.abort_handle();
+        if tokio::time::timeout(DRAIN, pump).await.is_err() {
+            abort.abort();
+        }
     }
     match status {
         Ok(status) => {
@@ -336,6 +410,7 @@ mod tests {
                 timeout,
                 grace: Duration::from_millis(500),
                 live: Live::Off,
+                spawned: None,
             };
             run(spec, &options, &mut interrupts).await
         })
@@ -394,6 +469,38 @@ mod tests {
             !marker.exists(),
             "the background child outlived the timeout"
         );
+    }
+
+    #[test]
+    fn a_background_job_is_waited_for_and_its_output_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("late");
+        // The job closes its output first, so only the group shows it still runs.
+        let script = format!(
+            "(exec >/dev/null 2>&1; sleep 3; touch {}) & (sleep 1; echo UPDATE_FAILED) & echo hi",
+            marker.display()
+        );
+        let r = run_blocking(&spec(&script), None);
+        assert_eq!(r.exit_code, Some(0));
+        assert!(!r.stragglers.is_empty(), "{r:?}");
+        assert!(marker.exists(), "returned before the background job ended");
+        assert!(
+            r.markers.iter().any(|m| m.marker == "UPDATE_FAILED"),
+            "{:?}",
+            r.output_tail
+        );
+    }
+
+    #[test]
+    fn the_timeout_also_stops_a_straggler() {
+        let started = std::time::Instant::now();
+        let r = run_blocking(
+            &spec("(exec >/dev/null 2>&1; sleep 30) & echo hi"),
+            Some(Duration::from_millis(500)),
+        );
+        assert!(r.timed_out, "{r:?}");
+        assert!(!r.succeeded());
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
 
     #[test]

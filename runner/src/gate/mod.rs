@@ -48,10 +48,11 @@ use crate::load::baseline::BaselineSource;
 use crate::load::policies::ActivePolicy;
 use crate::run::{Checker, RunReport};
 use approval::{ApprovalRequest, Prompt};
-use audit::{AuditEntry, OverrideRecord};
+use audit::{AuditEntry, AuditEvent, AuditLog, OverrideRecord};
 use aws::{Aws, AwsError};
 use changes::SecurityChanges;
 use command::{CommandSpec, Interrupts, Live, RunOptions};
+use lock::DeployLock;
 use outcome::Outcome;
 use report::{
     DEPLOY_REPORT_VERSION, DeployReport, GateReport, PhaseName, PhaseStatus, PolicyOutcome,
@@ -127,6 +128,10 @@ pub struct Deployment<'a> {
     started: Instant,
     started_at: jiff::Timestamp,
     gate_failed: bool,
+    /// Opened before the gate decides: a log that cannot be written stops the deploy.
+    audit: Option<AuditLog>,
+    /// Where the command's process group is recorded while it runs.
+    lock: Option<&'a DeployLock>,
 }
 
 impl<'a> Deployment<'a> {
@@ -138,10 +143,19 @@ impl<'a> Deployment<'a> {
         let target = setup.target;
         let key = target.state_key();
         let state_path = setup.state.baseline(&key);
-        let existed = state_path.is_file();
+        // A recorded baseline that exists but is not a regular file (a directory, a
+        // link) is not a first deploy: the changes could not be compared.
+        let (existed, unusable_baseline) = match std::fs::symlink_metadata(&state_path) {
+            Ok(m) if m.is_file() => (true, None),
+            Ok(m) => (true, Some(state::not_followed(&m))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, None),
+            Err(e) => (true, Some(e)),
+        };
+        let existed = existed && unusable_baseline.is_none();
         let baseline = match &setup.baseline {
             Some(b) => Some(b.clone()),
             None if existed => Some(BaselineSource::File(state_path.clone())),
+            None if unusable_baseline.is_some() => None,
             None => None,
         };
         let checker = Checker {
@@ -220,6 +234,24 @@ impl<'a> Deployment<'a> {
             report.phase(PhaseName::Check, status, check_ms);
             report.reasons.extend(gate_reasons(&report.gate));
         }
+        let audit = match AuditLog::open(&setup.state.audit_log()) {
+            Ok(log) => Some(log),
+            Err(e) => {
+                report.outcome = Outcome::Error;
+                report.reasons.push(e.to_string());
+                report.state.audit_error = Some(e.to_string());
+                None
+            }
+        };
+        if let Some(e) = unusable_baseline
+            && report.outcome == Outcome::Pending
+        {
+            report.outcome = Outcome::Blocked;
+            report.reasons.push(format!(
+                "the recorded baseline {} cannot be read ({e}): the security changes since the last deploy cannot be compared",
+                report.state.path
+            ));
+        }
         let mut deployment = Deployment {
             setup,
             report,
@@ -227,6 +259,8 @@ impl<'a> Deployment<'a> {
             started,
             started_at,
             gate_failed,
+            audit,
+            lock: None,
         };
         deployment.security(baseline.as_ref());
         deployment
@@ -302,6 +336,12 @@ impl<'a> Deployment<'a> {
             .phase(PhaseName::Approval, status, elapsed_ms(started));
     }
 
+    /// Records the deploy command's process group in `lock` while it runs, so a next
+    /// deploy finds the command if this process is killed.
+    pub fn hold_lock(&mut self, lock: &'a DeployLock) {
+        self.lock = Some(lock);
+    }
+
     /// Whether the deploy will not run (blocked or an error).
     pub fn stopped(&self) -> bool {
         self.report.outcome != Outcome::Pending || self.gate_failed
@@ -331,11 +371,26 @@ impl<'a> Deployment<'a> {
             dir: target.project_dir.clone(),
             env,
         };
+        let (spawned, mut spawned_rx) = tokio::sync::mpsc::unbounded_channel();
         let options = RunOptions {
             timeout: settings.timeout,
             grace: settings.grace,
             live: settings.live,
+            spawned: Some(spawned),
         };
+        // The start goes to the audit log before the command runs: a run that is killed
+        // still leaves its trace, and a log that cannot take it stops the deploy here.
+        let mut start = self.audit_entry();
+        start.event = AuditEvent::Start;
+        if let Err(e) = self.append_audit(&start) {
+            self.report.state.audit_error = Some(e.to_string());
+            self.report.outcome = Outcome::Error;
+            self.report.reasons.push(format!(
+                "the deploy command was not started: the audit log cannot be written: {e}"
+            ));
+            return;
+        }
+        let lock = self.lock;
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -373,7 +428,20 @@ impl<'a> Deployment<'a> {
             };
             let before_ms = elapsed_ms(before_started);
             let since = jiff::Timestamp::now();
-            let command = command::run(&spec, &options, &mut interrupts).await;
+            let interrupts_ref = &mut interrupts;
+            let command = async move {
+                let report = command::run(&spec, &options, interrupts_ref).await;
+                drop(options);
+                report
+            };
+            let record = async {
+                while let Some(pgid) = spawned_rx.recv().await {
+                    if let Some(lock) = lock {
+                        lock.record_command(pgid);
+                    }
+                }
+            };
+            let (command, ()) = tokio::join!(command, record);
             let verify = verify::verify(
                 &command,
                 VerifyInput {
@@ -450,11 +518,22 @@ impl<'a> Deployment<'a> {
         self.report.exit_code = self.report.outcome.exit_code();
         self.report.duration_ms = elapsed_ms(self.started);
         let entry = self.audit_entry();
-        match audit::append(&self.setup.state.audit_log(), &entry) {
+        match self.append_audit(&entry) {
             Ok(()) => self.report.state.audited = true,
-            Err(e) => self.report.state.error = Some(e.to_string()),
+            Err(e) => {
+                // The record is part of the deploy: without it the run is not done.
+                if self.report.outcome == Outcome::Deployed {
+                    self.report.outcome = Outcome::Failed;
+                    self.report.exit_code = self.report.outcome.exit_code();
+                    self.report.reasons.push(format!(
+                        "the deploy succeeded, but it could not be recorded in the audit log: {e}"
+                    ));
+                }
+                self.report.state.audit_error = Some(e.to_string());
+            }
         }
-        let status = if self.report.state.error.is_some() {
+        let status = if self.report.state.error.is_some() || self.report.state.audit_error.is_some()
+        {
             PhaseStatus::Failed
         } else {
             PhaseStatus::Passed
@@ -465,9 +544,20 @@ impl<'a> Deployment<'a> {
         self.report.next_steps = report::next_steps(&self.report);
     }
 
+    fn append_audit(&mut self, entry: &AuditEntry) -> Result<(), audit::AuditError> {
+        let log = match self.audit.take() {
+            Some(log) => log,
+            None => AuditLog::open(&self.setup.state.audit_log())?,
+        };
+        let appended = log.append(entry);
+        self.audit = Some(log);
+        appended
+    }
+
     fn audit_entry(&self) -> AuditEntry {
         let r = &self.report;
         AuditEntry {
+            event: AuditEvent::End,
             time: self.started_at.to_string(),
             stack: r.stack.clone(),
             template: r.template.clone(),

@@ -51,6 +51,30 @@ impl StateDir {
         self.root.join("audit.jsonl")
     }
 
+    /// Makes sure everything a deploy of `key` writes can be written, before anything
+    /// runs: the directory, `state/` and `locks/` are directories (created when
+    /// missing), none of them or the files in them is a symbolic link, `state/`
+    /// takes a new file, and the audit log opens for appending. The recorded baseline
+    /// itself is judged by the gate (one that exists but is not a regular file blocks).
+    pub fn prepare(&self) -> Result<(), StateError> {
+        for dir in [self.root.clone(), self.root.join("state"), self.locks()] {
+            ensure_dir(&dir)?;
+        }
+        let state = self.root.join("state");
+        tempfile::Builder::new()
+            .prefix(".probe-")
+            .tempfile_in(&state)
+            .map_err(|source| StateError {
+                path: state.clone(),
+                source,
+            })?;
+        super::audit::AuditLog::open(&self.audit_log()).map_err(|e| StateError {
+            path: e.path,
+            source: e.source,
+        })?;
+        Ok(())
+    }
+
     /// Replaces the baseline of `key` with `template` (pretty JSON), atomically.
     pub fn write_baseline(
         &self,
@@ -68,6 +92,60 @@ impl StateDir {
     }
 }
 
+/// `dir` as a directory of the state: created when missing; a symbolic link or
+/// anything else in its place is refused, so nothing is written elsewhere through it.
+fn ensure_dir(dir: &Path) -> Result<(), StateError> {
+    let err = |source| StateError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) => Err(err(not_followed(&m))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::create_dir(dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => ensure_dir(dir),
+            Err(e) => Err(err(e)),
+        },
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// Why a path of the state that should be a directory or a regular file is not used.
+pub fn not_followed(meta: &std::fs::Metadata) -> std::io::Error {
+    std::io::Error::other(if meta.file_type().is_symlink() {
+        "it is a symbolic link, and preflight does not follow links in its state directory (remove the link)"
+    } else if meta.is_dir() {
+        "it is a directory, not a regular file"
+    } else if meta.is_file() {
+        "it is a regular file, not a directory"
+    } else {
+        "it is neither a regular file nor a directory"
+    })
+}
+
+/// Opens a file of the state without following a symbolic link in its place
+/// (`O_NOFOLLOW`) and without blocking on a FIFO (`O_NONBLOCK`), and refuses anything
+/// but a regular file.
+pub fn open_no_follow(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = options
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_file() => not_followed(&m),
+            _ => e,
+        })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_followed(&meta));
+    }
+    Ok(file)
+}
+
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a
 /// part: a temporary file beside it, fsync, rename over, fsync of the directory.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
@@ -79,7 +157,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
+    if let Some(root) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        ensure_dir(root).map_err(|e| err(e.source))?;
+    }
+    ensure_dir(dir).map_err(|e| err(e.source))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".tmp-")
         .suffix(".json")
@@ -124,5 +205,34 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["demo.json"]);
+    }
+
+    #[test]
+    fn prepare_refuses_links_and_files_in_place_of_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let state = StateDir::new(dir.path().join(STATE_DIR));
+        state.prepare().unwrap();
+        assert!(dir.path().join(".preflight/state").is_dir());
+        assert!(dir.path().join(".preflight/locks").is_dir());
+
+        std::fs::remove_dir(dir.path().join(".preflight/locks")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.path().join(".preflight/locks")).unwrap();
+        let err = state.prepare().unwrap_err().to_string();
+        assert!(
+            err.contains("locks") && err.contains("symbolic link"),
+            "{err}"
+        );
+        std::fs::remove_file(dir.path().join(".preflight/locks")).unwrap();
+
+        std::fs::remove_dir(dir.path().join(".preflight/state")).unwrap();
+        std::fs::write(dir.path().join(".preflight/state"), "x").unwrap();
+        let err = state.prepare().unwrap_err().to_string();
+        assert!(
+            err.contains("state") && err.contains("not a directory"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
     }
 }

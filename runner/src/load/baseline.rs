@@ -20,6 +20,12 @@ pub enum BaselineError {
         #[source]
         source: std::io::Error,
     },
+    /// The revision could be read by git as an option, or is empty.
+    #[error("baseline git:{rev}: not a revision (a revision must not be empty or start with `-`)")]
+    BadRevision {
+        /// The revision given.
+        rev: String,
+    },
     /// git could not show the file at that revision.
     #[error("baseline git:{spec}: {stderr}")]
     GitShow {
@@ -63,6 +69,19 @@ impl BaselineSource {
         }
     }
 
+    /// Refuses what git would read as something other than a revision: a revision
+    /// starting with `-` is an option to git (`--output=FILE` writes a file).
+    pub fn validate(&self) -> Result<(), BaselineError> {
+        match self {
+            BaselineSource::Git { rev, .. }
+                if rev.is_empty() || rev.starts_with('-') || rev.contains('\0') =>
+            {
+                Err(BaselineError::BadRevision { rev: rev.clone() })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The baseline for `template`: `Ok(None)` when the file did not exist at that
     /// revision (a new template has no baseline).
     pub fn resolve(
@@ -73,6 +92,7 @@ impl BaselineSource {
         match self {
             BaselineSource::File(path) => Ok(Some(Template::load(path, limits)?)),
             BaselineSource::Git { rev, path } => {
+                self.validate()?;
                 let dir = template
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -90,7 +110,8 @@ impl BaselineSource {
                 let output = Command::new("git")
                     .arg("-C")
                     .arg(dir)
-                    .args(["show", &spec])
+                    // Options end before the revision; paths (none) after `--`.
+                    .args(["show", "--end-of-options", &spec, "--"])
                     .output()
                     .map_err(|source| BaselineError::Git {
                         spec: spec.clone(),
@@ -142,5 +163,34 @@ mod tests {
             BaselineSource::parse("old.json"),
             BaselineSource::File("old.json".into())
         );
+    }
+
+    #[test]
+    fn a_revision_that_git_would_read_as_an_option_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("written-by-git");
+        let template = dir.path().join("template.yaml");
+        std::fs::write(&template, "Resources: {}\n").unwrap();
+        for text in [
+            format!("git:--output={}:template.yaml", out.display()),
+            format!("git:--output={}", out.display()),
+            "git:".to_string(),
+            "git::template.yaml".to_string(),
+        ] {
+            let source = BaselineSource::parse(&text);
+            let err = source.validate().unwrap_err().to_string();
+            assert!(err.contains("not a revision"), "{text}: {err}");
+            let err = source
+                .resolve(&template, &Limits::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("not a revision"), "{text}: {err}");
+        }
+        let written: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with("written-by-git"))
+            .collect();
+        assert!(written.is_empty(), "git wrote {written:?}");
     }
 }

@@ -84,6 +84,35 @@ pub enum PolicySetError {
     /// A Rego file could not be read.
     #[error(transparent)]
     RegoInput(#[from] rego::InputError),
+    /// A `path` policy's file is not a policy component (not WebAssembly, a core
+    /// module, another world): a configuration mistake, not a policy failing.
+    #[error("[policies.{name}] {path} is not a preflight policy component: {reason}")]
+    NotAComponent {
+        /// Policy name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+        /// wasmtime's first line, shortened.
+        reason: String,
+        /// Why it was refused.
+        #[source]
+        source: LoadError,
+    },
+    /// `--policy NAME` names no built-in and no configured policy.
+    #[error("--policy {name}: no such policy (known: {known}){hint}")]
+    UnknownOnly {
+        /// The name given.
+        name: String,
+        /// The built-in and configured names.
+        known: String,
+        /// ` did you mean `X`?` when one is close.
+        hint: String,
+    },
+    /// `--policy NAME` names a policy that does not run with this configuration.
+    #[error(
+        "--policy {0}: the policy is known but does not run with this configuration (it is turned off, or needs input such as --rules or --rego)"
+    )]
+    NotRunning(String),
 }
 
 /// A policy ready to evaluate (or known to be broken, which blocks like a trap).
@@ -171,6 +200,7 @@ pub fn resolve(
         &options.guard_parameters,
     );
     rego::configure(&mut wanted, &base, &options.rego_files);
+    check_only(&options.only, &wanted, config, builtins)?;
     wanted.retain(|name, p| {
         p.enabled != Some(false) && (options.only.is_empty() || options.only.contains(name))
     });
@@ -218,30 +248,83 @@ pub fn resolve(
             Some(builtin) => builtin.enforcement,
             None => Enforcement::HardMandatory,
         });
-        jobs.push((name, policy, wasm, precompiled, settings, enforcement));
+        let path = policy.path.as_ref().map(|p| base.join(p));
+        jobs.push((name, policy, wasm, precompiled, settings, enforcement, path));
     }
 
     let limits = config.sandbox_limits();
-    let loaded: Vec<ActivePolicy> = jobs
+    let loaded: Vec<(ActivePolicy, Option<PathBuf>)> = jobs
         .into_par_iter()
-        .map(|(name, policy, wasm, precompiled, settings, enforcement)| {
-            let label = match &policy.path {
-                Some(p) => p.display().to_string(),
-                None => name.clone(),
-            };
-            let loaded = host.load(&label, &wasm, precompiled, limits);
-            ActivePolicy {
-                enforcement,
-                blocking_severity: policy.blocking_severity.unwrap_or(Severity::Medium),
-                guard: Guard::for_policy(&name, &policy),
-                name,
-                loaded,
-                settings,
-                config: policy,
-            }
-        })
+        .map(
+            |(name, policy, wasm, precompiled, settings, enforcement, path)| {
+                let label = match &policy.path {
+                    Some(p) => p.display().to_string(),
+                    None => name.clone(),
+                };
+                let loaded = host.load(&label, &wasm, precompiled, limits);
+                let active = ActivePolicy {
+                    enforcement,
+                    blocking_severity: policy.blocking_severity.unwrap_or(Severity::Medium),
+                    guard: Guard::for_policy(&name, &policy),
+                    name,
+                    loaded,
+                    settings,
+                    config: policy,
+                };
+                (active, path)
+            },
+        )
         .collect();
-    Ok(loaded)
+    loaded
+        .into_iter()
+        .map(|(active, path)| match (&active.loaded, path) {
+            (Err(e @ (LoadError::Compile(..) | LoadError::Contract(..))), Some(path)) => {
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                Err(PolicySetError::NotAComponent {
+                    name: active.name.clone(),
+                    path,
+                    reason: crate::text::truncate(first, 200),
+                    source: e.clone(),
+                })
+            }
+            _ => Ok(active),
+        })
+        .collect()
+}
+
+/// Every `--policy NAME` must name a policy that runs: a typo must not leave the run
+/// with fewer policies (or none) and a pass.
+fn check_only(
+    only: &[String],
+    wanted: &BTreeMap<String, PolicyConfig>,
+    config: &Config,
+    builtins: &[BuiltinComponent],
+) -> Result<(), PolicySetError> {
+    let mut known: Vec<&str> = builtins.iter().map(|b| b.name).collect();
+    known.extend(config.policies.keys().map(String::as_str));
+    known.sort_unstable();
+    known.dedup();
+    for name in only {
+        if !known.contains(&name.as_str()) {
+            let hint = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, name), *k))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            return Err(PolicySetError::UnknownOnly {
+                name: name.clone(),
+                known: known.join(", "),
+                hint,
+            });
+        }
+        if wanted.get(name).is_none_or(|p| p.enabled == Some(false)) {
+            return Err(PolicySetError::NotRunning(name.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// The settings JSON for a policy: its `settings` table, plus `region`, plus `disable`,

@@ -34,8 +34,8 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "| `{}` | {} {} | {} | {} | {} |",
-            cell(&t.path),
+            "| {} | {} {} | {} | {} | {} |",
+            code(&t.path),
             icon(t.verdict),
             t.verdict.as_str(),
             tally.blocking,
@@ -59,10 +59,8 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         for (t, e) in errors {
             writeln!(
                 out,
-                "- `{}:{}:{}`: {}",
-                cell(&t.path),
-                e.line,
-                e.column,
+                "- {}: {}",
+                code(&format!("{}:{}:{}", t.path, e.line, e.column)),
                 cell(&e.message)
             )?;
         }
@@ -74,13 +72,11 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         for f in rows {
             writeln!(
                 out,
-                "| {} | {} | `{}` | `{}:{}:{}` | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 if f.blocking { "❌" } else { "⚠️" },
                 f.severity,
-                cell(&f.rule),
-                cell(&f.file),
-                f.line,
-                f.column,
+                code(&f.rule),
+                code(&format!("{}:{}:{}", f.file, f.line, f.column)),
                 f.resource.as_deref().map(cell).unwrap_or_default(),
                 cell(&f.message)
             )?;
@@ -89,6 +85,38 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Text in a table cell: the table's own `|` escaped, and HTML (which GitHub renders
+/// in markdown, from resource ids and messages the template's author chose) shown as
+/// text.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// Text in a code span; one that holds a backtick (which would end the span) is
+/// written as escaped text instead.
+fn code(s: &str) -> String {
+    if s.contains('`') {
+        cell(s)
+    } else {
+        format!("`{}`", s.replace('|', "\\|").replace(['\n', '\r'], " "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_in_cells_is_text() {
+        assert_eq!(
+            cell("<img src=x onerror=alert(1)> & |"),
+            "&lt;img src=x onerror=alert(1)&gt; &amp; \\|"
+        );
+        assert_eq!(code("a<b>"), "`a<b>`");
+        assert_eq!(code("a`<script>`"), "a`&lt;script&gt;`");
+    }
 }

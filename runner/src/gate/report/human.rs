@@ -352,6 +352,9 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         if let Some(e) = &r.state.error {
             writeln!(out, "  {} {e}", fail_mark())?;
         }
+        if let Some(e) = &r.state.audit_error {
+            writeln!(out, "  {} {e}", fail_mark())?;
+        }
     }
     let phases: Vec<String> = r
         .phases

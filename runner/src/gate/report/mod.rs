@@ -199,8 +199,10 @@ pub struct StateReport {
     pub audit_log: String,
     /// Whether this run was appended to the audit log.
     pub audited: bool,
-    /// What went wrong writing either.
+    /// What went wrong writing the baseline.
     pub error: Option<String>,
+    /// What went wrong writing the audit log.
+    pub audit_error: Option<String>,
 }
 
 impl DeployReport {

@@ -31,6 +31,12 @@ pub fn next_steps(r: &DeployReport) -> Vec<String> {
             r.state.path
         ));
     }
+    if let Some(error) = &r.state.audit_error {
+        steps.push(format!(
+            "The audit log could not be written ({error}): make {} a regular, writable file (not a link or a directory), then run preflight deploy again.",
+            r.state.audit_log
+        ));
+    }
     steps
 }
 
