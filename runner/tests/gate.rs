@@ -398,3 +398,88 @@ fn after_kill_9_the_orphaned_command_is_found_and_the_start_was_audited() {
     );
     assert!(!late.exists());
 }
+
+/// Runs preflight with its standard output already closed by the reader (`| head`).
+fn with_closed_stdout(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("preflight"))
+        .current_dir(dir)
+        .env(
+            "PREFLIGHT_CACHE_DIR",
+            common::workspace().join("target/test-cache"),
+        )
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_stdout_is_a_normal_end() {
+    let dir = project();
+    let (code, err) = with_closed_stdout(dir.path(), &["policy", "new", "acme"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+    let (code, err) =
+        with_closed_stdout(dir.path(), &["check", "--format", "json", "template.yaml"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+    // A deploy goes on and says how it ended by its status.
+    let (code, err) = with_closed_stdout(dir.path(), &["deploy"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(deployed(dir.path()));
+}
+
+#[test]
+fn a_policy_file_that_is_not_a_component_is_a_configuration_error() {
+    let dir = project();
+    let wasm = dir.path().join("acme.wasm");
+    std::fs::write(&wasm, vec![0x42u8; 4096]).unwrap();
+    let sha = common::sha256(&wasm);
+    let mut config = std::fs::read_to_string(dir.path().join("preflight.toml")).unwrap();
+    config.push_str(&format!(
+        "\n[policies.acme]\npath = \"acme.wasm\"\nsha256 = \"{sha}\"\n"
+    ));
+    std::fs::write(dir.path().join("preflight.toml"), config).unwrap();
+    let out = run(dir.path(), &["check", "template.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("acme.wasm is not a preflight policy component"),
+        "{err}"
+    );
+    assert!(err.lines().count() <= 3, "{err}");
+    let out = deploy(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!deployed(dir.path()));
+}
+
+#[test]
+fn policy_test_fails_an_expectation_about_a_rule_that_does_not_exist() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("cases.yaml"),
+        "- name: a rule that is not there\n  template: template.yaml\n  rules:\n    TPL9999: skip\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["policy", "test", "--policy", "template", "-t", "cases.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("rule TPL9999 is not a rule of policy"),
+        "{}",
+        text(&out)
+    );
+}
