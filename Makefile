@@ -82,5 +82,5 @@ $(CFN_GUARD):
 
 # The rego guest is its own workspace (see Cargo.toml): its native tests run on their own.
 test: build test-deps tools
-	CI=true INSTA_UPDATE=no $(CARGO) test $(CARGO_FLAGS)
+	CI=true INSTA_UPDATE=no $(CARGO) test $(CARGO_FLAGS) --no-fail-fast
 	CI=true INSTA_UPDATE=no $(CARGO) test --release --manifest-path policies/rego/Cargo.toml --target-dir target

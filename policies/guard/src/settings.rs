@@ -28,6 +28,10 @@ const KEYS: &[&str] = &[
     "default_severity",
     "severities",
     "every_status",
+    // Given by the host to every policy: the deploy region (Guard rules cannot read it)
+    // and the disabled rule ids (the host drops their findings when it decides).
+    "region",
+    "disable",
 ];
 
 /// One Guard rule file, read by the host.
@@ -174,6 +178,12 @@ mod tests {
         let s = Settings::from_json(&json!({})).unwrap();
         assert!(s.rules.is_empty());
         assert_eq!(s.default_severity, Severity::Medium);
+    }
+
+    #[test]
+    fn accepts_what_the_host_gives_every_policy() {
+        let s = Settings::from_json(&json!({"region": "eu-west-1", "disable": ["a/B"]})).unwrap();
+        assert!(s.rules.is_empty());
     }
 
     #[test]
