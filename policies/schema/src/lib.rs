@@ -21,6 +21,7 @@
 mod analysis;
 mod data;
 mod iam;
+mod pattern;
 mod rules;
 mod schema;
 mod validate;

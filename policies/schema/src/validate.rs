@@ -3,15 +3,12 @@
 //! string where a number goes), with values written as intrinsic functions judged by
 //! what they can resolve to ([`preflight_policy::resolve`]).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use preflight_policy::Template;
 use preflight_policy::resolve::{Origin, Outcome, Shape, is_dynamic, resolve};
 use serde_json::Value;
 
 use crate::data;
+use crate::pattern;
 use crate::schema::{at_path, deref, getatt, types};
 
 /// Which rule a violation belongs to.
@@ -60,28 +57,6 @@ pub struct Walker<'t> {
     /// its `readOnlyProperties` are the attributes `Fn::GetAtt` takes, so only top-level
     /// properties are judged known or unknown, and none as read-only.
     sam: std::cell::Cell<bool>,
-}
-
-thread_local! {
-    static REGEXES: RefCell<HashMap<String, Option<Rc<regex::Regex>>>> = RefCell::new(HashMap::new());
-}
-
-fn regex(pattern: &str) -> Option<Rc<regex::Regex>> {
-    REGEXES.with(|cache| {
-        if let Some(r) = cache.borrow().get(pattern) {
-            return r.clone();
-        }
-        // ECMA-262 patterns: those the regex crate cannot read (look-around,
-        // back-references, lone surrogates) are not checked.
-        // Python's `\Z` (end of text) is `\z` here.
-        let compiled = regex::Regex::new(&pattern.replace("\\Z", "\\z"))
-            .ok()
-            .map(Rc::new);
-        cache
-            .borrow_mut()
-            .insert(pattern.to_string(), compiled.clone());
-        compiled
-    })
 }
 
 /// A path for messages: `Properties.A.B[0].C`.
@@ -537,7 +512,7 @@ impl<'t> Walker<'t> {
             let matched: Vec<&Value> = patterns
                 .into_iter()
                 .flatten()
-                .filter(|(p, _)| regex(p).is_none_or(|r| r.is_match(key)))
+                .filter(|(p, _)| pattern::compiled(p).is_none_or(|r| r.is_match(key)))
                 .map(|(_, s)| s)
                 .collect();
             if !matched.is_empty() {
@@ -828,7 +803,7 @@ impl<'t> Walker<'t> {
                 );
             }
             if let Some(p) = schema.get("pattern").and_then(Value::as_str)
-                && let Some(r) = regex(p)
+                && let Some(r) = pattern::compiled(p)
                 && !r.is_match(raw)
             {
                 push(
