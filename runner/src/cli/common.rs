@@ -160,11 +160,22 @@ pub fn write_report(report: &RunReport, options: &CheckOptions) -> Result<(), Fa
             )
             .and_then(|_| std::fs::write(path, buffer))
         }
-        None => {
-            let mut stdout = anstream::stdout().lock();
-            report::write(report, options.format, &mut stdout).and_then(|_| stdout.flush())
+        // JSON escapes every control character, so its reports have nothing for anstream
+        // to strip; scanning megabytes of them for escape sequences costs more than
+        // writing them.
+        None if matches!(options.format, Format::Json | Format::Sarif) => {
+            write_buffered(report, options.format, std::io::stdout().lock())
         }
+        None => write_buffered(report, options.format, anstream::stdout().lock()),
     };
     super::output_ended(written)
         .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))
+}
+
+/// Writes the report through a buffer: standard output is line-buffered, which would
+/// make every line of a pretty-printed report a system call.
+fn write_buffered(report: &RunReport, format: Format, out: impl Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    report::write(report, format, &mut out)?;
+    out.flush()
 }
