@@ -31,7 +31,8 @@ A one-property rule::
 
 import sys
 
-from .policy import Context, Finding, Findings, Policy, Report, RuleInfo, Severity, Status
+from .model import Finding, Report, RuleInfo, Severity, Status
+from .policy import Context, Findings, Policy
 from .template import PSEUDO_PARAMETERS, Node, Resource, Template
 
 __all__ = [

@@ -17,7 +17,7 @@ except ImportError:  # natively (tests): the exported class is defined but never
     Err = None
     wit = None
 
-from .policy import Policy, Report, Severity, Status
+from .model import Report, Severity, Status
 
 
 def _severity(s: Severity):
@@ -56,8 +56,10 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}{where}"
 
 
-def world(policy: Policy) -> type:
-    """The class componentize-py exports for ``policy``."""
+def world(policy) -> type:
+    """The class componentize-py exports for ``policy`` (a
+    :class:`~preflight_policy.Policy`; not imported here, so that this module and
+    :mod:`.policy`, which calls it, do not import each other)."""
 
     class WitWorld:
         def metadata(self):

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from .policy import Policy, Report, Status
+from .model import Report, Status
+from .policy import Policy
 
 HEADINGS = ["## What it does", "## Why is this bad?", "## Example", "## Fix"]
 

@@ -14,6 +14,10 @@ const KIT: &[(&str, &str)] = &[
         include_str!("../../../kits/python/preflight_policy/_component.py"),
     ),
     (
+        "preflight_policy/model.py",
+        include_str!("../../../kits/python/preflight_policy/model.py"),
+    ),
+    (
         "preflight_policy/policy.py",
         include_str!("../../../kits/python/preflight_policy/policy.py"),
     ),
@@ -180,4 +184,26 @@ make test   # unit tests (python3 -m unittest), then tests/cases.yaml in the san
 {}"#,
         pin_readme(name, &format!("{name}.wasm"))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KIT;
+
+    /// A module added to the kit is copied into new policies too.
+    #[test]
+    fn every_kit_module_is_shipped() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../kits/python/preflight_policy");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".py"))
+            .map(|name| format!("preflight_policy/{name}"))
+            .collect();
+        on_disk.sort();
+        let mut shipped: Vec<String> = KIT.iter().map(|(path, _)| path.to_string()).collect();
+        shipped.sort();
+        assert_eq!(shipped, on_disk);
+    }
 }
