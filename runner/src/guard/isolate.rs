@@ -124,7 +124,7 @@ impl Isolation {
 fn stopped_by_sandbox(e: &PolicyError) -> bool {
     matches!(
         e,
-        PolicyError::Timeout(_) | PolicyError::Memory(_) | PolicyError::Trap(_)
+        PolicyError::Timeout(_) | PolicyError::Memory(_) | PolicyError::Trap(..)
     )
 }
 

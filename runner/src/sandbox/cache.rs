@@ -58,7 +58,7 @@ impl CompileCache {
         }
         let bytes = engine
             .precompile_component(wasm)
-            .map_err(|e| LoadError::Compile(format!("{e:#}")))?;
+            .map_err(|e| LoadError::Compile(e.into()))?;
         if private_dir(dir) {
             let path = dir.join(key.file_name());
             if let Err(e) = store(&path, &key.header(), &bytes) {
@@ -66,8 +66,7 @@ impl CompileCache {
             }
         }
         // SAFETY: `bytes` was just produced by this engine's `precompile_component`.
-        unsafe { Component::deserialize(engine, &bytes) }
-            .map_err(|e| LoadError::Compile(format!("{e:#}")))
+        unsafe { Component::deserialize(engine, &bytes) }.map_err(|e| LoadError::Compile(e.into()))
     }
 
     /// The cached component for `key`, when there is an entry that may be trusted.
@@ -133,7 +132,7 @@ impl EntryKey {
 }
 
 fn compile(engine: &Engine, wasm: &[u8]) -> Result<Component, LoadError> {
-    Component::new(engine, wasm).map_err(|e| LoadError::Compile(format!("{e:#}")))
+    Component::new(engine, wasm).map_err(|e| LoadError::Compile(e.into()))
 }
 
 /// Whether `dir` is (now) a directory only this user can enter: created `0700` when

@@ -55,15 +55,49 @@ impl Default for SandboxLimits {
     }
 }
 
+/// An error from wasmtime, kept whole as the source of a [`LoadError`] or
+/// [`PolicyError`] (shared, so those stay `Clone`). `{:#}` shows it as wasmtime does:
+/// its message, then each cause after `: `.
+#[derive(Debug, Clone)]
+pub struct EngineError(Arc<dyn std::error::Error + Send + Sync>);
+
+impl From<wasmtime::Error> for EngineError {
+    fn from(error: wasmtime::Error) -> EngineError {
+        EngineError(Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(
+            error,
+        )))
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        if f.alternate() {
+            let mut cause = self.0.source();
+            while let Some(c) = cause {
+                write!(f, ": {c}")?;
+                cause = c.source();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for EngineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
 /// Why a policy could not be loaded.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
     /// The bytes are not a valid component for this host.
-    #[error("not a valid policy component: {0}")]
-    Compile(String),
+    #[error("not a valid policy component: {0:#}")]
+    Compile(#[source] EngineError),
     /// The component does not provide the `policy` world.
-    #[error("component does not implement the preflight policy world: {0}")]
-    Contract(String),
+    #[error("component does not implement the preflight policy world: {0:#}")]
+    Contract(#[source] EngineError),
     /// Asking the policy for its metadata failed.
     #[error("policy failed while describing itself: {0}")]
     Metadata(#[source] PolicyError),
@@ -82,9 +116,10 @@ pub enum PolicyError {
     /// The policy tried to grow memory past the limit.
     #[error("policy exceeded its memory limit of {} MiB", .0 / (1024 * 1024))]
     Memory(usize),
-    /// The policy trapped (panic, stack overflow, unreachable, ...).
+    /// The policy trapped (panic, stack overflow, unreachable, ...): what happened, with
+    /// the end of the policy's stderr, and wasmtime's error.
     #[error("policy crashed: {0}")]
-    Trap(String),
+    Trap(String, #[source] EngineError),
     /// The policy returned an error.
     #[error("policy returned an error: {0}")]
     Returned(String),
@@ -117,13 +152,12 @@ impl PolicyHost {
     /// Creates the engine (cranelift, epoch interruption, parallel compilation) and the
     /// linker (WASI preview 2, denying everything, plus the `host` interface).
     pub fn new(cache: CompileCache) -> Result<PolicyHost, LoadError> {
-        let engine =
-            Engine::new(&engine_config()).map_err(|e| LoadError::Compile(e.to_string()))?;
+        let engine = Engine::new(&engine_config()).map_err(|e| LoadError::Compile(e.into()))?;
         let mut linker = Linker::<HostState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
-            .map_err(|e| LoadError::Contract(e.to_string()))?;
+            .map_err(|e| LoadError::Contract(e.into()))?;
         Policy::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
-            .map_err(|e| LoadError::Contract(e.to_string()))?;
+            .map_err(|e| LoadError::Contract(e.into()))?;
         start_epoch_ticker(&engine);
         Ok(PolicyHost {
             engine,
@@ -136,7 +170,7 @@ impl PolicyHost {
     pub fn precompile(&self, wasm: &[u8]) -> Result<Vec<u8>, LoadError> {
         self.engine
             .precompile_component(wasm)
-            .map_err(|e| LoadError::Compile(format!("{e:#}")))
+            .map_err(|e| LoadError::Compile(e.into()))
     }
 
     /// A string identifying which precompiled artifacts this engine accepts.
@@ -157,8 +191,8 @@ impl PolicyHost {
         let pre = self
             .linker
             .instantiate_pre(&component)
-            .map_err(|e| LoadError::Contract(format!("{e:#}")))?;
-        let pre = PolicyPre::new(pre).map_err(|e| LoadError::Contract(format!("{e:#}")))?;
+            .map_err(|e| LoadError::Contract(e.into()))?;
+        let pre = PolicyPre::new(pre).map_err(|e| LoadError::Contract(e.into()))?;
         let mut policy = LoadedPolicy {
             label: Arc::from(label),
             meta: placeholder_meta(label),
@@ -324,13 +358,14 @@ impl LoadedPolicy {
                 };
                 let stderr = store.data().stderr();
                 let detail = last_lines(&stderr, 6);
-                if detail.is_empty() {
-                    PolicyError::Trap(trap.to_string())
+                let message = if detail.is_empty() {
+                    trap
                 } else {
-                    PolicyError::Trap(format!("{trap}: {detail}"))
-                }
+                    format!("{trap}: {detail}")
+                };
+                PolicyError::Trap(message, error.into())
             }
-            None => PolicyError::Trap(truncate(&format!("{error:#}"), 2000)),
+            None => PolicyError::Trap(truncate(&format!("{error:#}"), 2000), error.into()),
         }
     }
 
@@ -487,4 +522,37 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     etcetera::base_strategy::Xdg::new()
         .ok()
         .map(|xdg| xdg.cache_dir().join("preflight"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn engine_errors_render_as_wasmtime_does_and_keep_their_causes() {
+        let error = || wasmtime::Error::msg("root cause").context("outer");
+        let kept = EngineError::from(error());
+        assert_eq!(format!("{kept:#}"), format!("{:#}", error()));
+        assert_eq!(kept.to_string(), "outer");
+        assert_eq!(kept.source().unwrap().to_string(), "root cause");
+    }
+
+    #[test]
+    fn a_load_error_keeps_wasmtime_error_as_its_source() {
+        let host = PolicyHost::new(CompileCache::disabled()).unwrap();
+        let error = host
+            .load("junk", b"not a component", None, SandboxLimits::default())
+            .err()
+            .unwrap();
+        let direct = Component::new(&host.engine, b"not a component").unwrap_err();
+        // The message is what it was when the cause was flattened into it.
+        assert_eq!(
+            error.to_string(),
+            format!("not a valid policy component: {direct:#}")
+        );
+        let source = error.source().expect("the cause is kept");
+        assert_eq!(source.to_string(), direct.to_string());
+    }
 }
