@@ -806,7 +806,9 @@ mod tests {
                 ]),
                 "abc"
             ),
-            "preflight deploy --reason 'it'\\''s fine' --approve abc"
+            // shlex's quoting (double quotes here); that it round-trips through a
+            // shell is tested with `shell_quote`.
+            "preflight deploy --reason \"it's fine\" --approve abc"
         );
     }
 

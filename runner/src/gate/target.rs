@@ -182,17 +182,14 @@ impl DeployCommand {
     }
 }
 
-/// Quotes an argument for display when the shell would need it.
+/// Quotes an argument for display when a POSIX shell would need it (shlex), so a shown
+/// command can be pasted back into a shell.
 pub fn shell_quote(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
-    if plain {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
-    }
+    // A NUL cannot be passed in an argument at all; show it rather than fail.
+    shlex::Quoter::new()
+        .allow_nul(true)
+        .quote(arg)
+        .map_or_else(|_| arg.to_string(), |quoted| quoted.into_owned())
 }
 
 /// The parts of `samconfig.toml` the gate reads.
@@ -355,6 +352,37 @@ mod tests {
             std::fs::write(dir.path().join(name), text).unwrap();
         }
         dir
+    }
+
+    /// What a POSIX shell makes of the quoted words: each argument as given.
+    #[test]
+    fn quoted_arguments_round_trip_through_a_shell() {
+        let args = [
+            "plain",
+            "it's fine",
+            "two words",
+            "",
+            "$HOME `id` $(id)",
+            "\"double\" \\ back",
+            "a\nb\tc",
+            "*.yaml ?[!x]",
+            "~/x #not-a-comment",
+            "key=value,more%",
+            "{a,b}",
+            "héllo wörld",
+        ];
+        let line: Vec<String> = args.iter().map(|a| shell_quote(a)).collect();
+        assert_eq!(line[0], "plain");
+        let output = std::process::Command::new("sh")
+            .args(["-c", &format!("printf '%s\\0' {}", line.join(" "))])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{line:?}");
+        let words: Vec<&str> = std::str::from_utf8(&output.stdout)
+            .unwrap()
+            .split_terminator('\0')
+            .collect();
+        assert_eq!(words, args, "{line:?}");
     }
 
     #[test]
