@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 pub use error::{LoadError, LoadErrorKind};
 pub use lines::LineIndex;
-pub use pointer::{PointerError, escape_token, parse_pointer};
+pub use pointer::{PointerError, parse_pointer};
 pub use span::Span;
 
 use span::SpanNode;

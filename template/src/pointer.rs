@@ -38,11 +38,6 @@ fn unescape(token: &str) -> Option<String> {
     Some(out)
 }
 
-/// Escapes one reference token (`~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,7 +46,6 @@ mod tests {
     fn round_trips_escapes() {
         assert_eq!(parse_pointer("").unwrap(), Vec::<String>::new());
         assert_eq!(parse_pointer("/a~1b/c~0d/0").unwrap(), ["a/b", "c~d", "0"]);
-        assert_eq!(escape_token("a/b~c"), "a~1b~0c");
         assert!(parse_pointer("a").is_err());
         assert!(parse_pointer("/a~2").is_err());
     }

@@ -17,6 +17,7 @@
 //! that exists, so "this bucket has no `VersioningConfiguration`" points at the bucket's
 //! `Properties`, or at the bucket.
 
+use preflight_policy::pointer::{escape, unescape};
 use preflight_policy::{Finding, Severity};
 use serde_json::Value;
 
@@ -203,11 +204,7 @@ fn pointer_steps(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    Some(rest.split('/').map(|t| unescape(t).into_owned()).collect())
 }
 
 /// The longest prefix of `steps` that exists in `root`.
@@ -228,10 +225,7 @@ fn deepest<'a>(root: &Value, steps: &'a [String]) -> &'a [String] {
 }
 
 fn to_pointer(steps: &[String]) -> String {
-    steps
-        .iter()
-        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
-        .collect()
+    steps.iter().map(|s| format!("/{}", escape(s))).collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Navigating a reduced resource schema: `$ref`, the types a position accepts, and the
 //! attributes `Fn::GetAtt` may name.
 
+use preflight_policy::pointer::unescape;
 use serde_json::Value;
 
 /// Follows `$ref` (local `#/definitions/...` and `#/properties/...` only) until a
@@ -18,8 +19,7 @@ pub fn deref<'s>(root: &'s Value, mut schema: &'s Value) -> Option<&'s Value> {
 fn pointer<'s>(root: &'s Value, path: &str) -> Option<&'s Value> {
     let mut node = root;
     for token in path.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        node = node.get(token.as_str())?;
+        node = node.get(&*unescape(token))?;
     }
     Some(node)
 }

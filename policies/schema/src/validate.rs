@@ -4,6 +4,7 @@
 //! what they can resolve to ([`preflight_policy::resolve`]).
 
 use preflight_policy::Template;
+use preflight_policy::pointer::escape;
 use preflight_policy::resolve::{Origin, Outcome, Shape, is_dynamic, resolve};
 use serde_json::Value;
 
@@ -62,10 +63,6 @@ pub struct Walker<'t> {
 /// A path for messages: `Properties.A.B[0].C`.
 fn join(path: &str, key: &str) -> String {
     format!("{path}.{key}")
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// A scalar as text (strings as written); `None` for mappings, sequences and null.

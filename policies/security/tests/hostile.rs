@@ -5,6 +5,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+use preflight_policy::pointer::escape;
 use preflight_policy::{Input, Policy};
 use preflight_policy_security::SecurityPolicy;
 use preflight_template::{Limits, Template};
@@ -18,8 +19,7 @@ fn pointers(value: &Value) -> Vec<String> {
         match v {
             Value::Object(map) => {
                 for (k, child) in map {
-                    let key = k.replace('~', "~0").replace('/', "~1");
-                    stack.push((child, format!("{p}/{key}")));
+                    stack.push((child, format!("{p}/{}", escape(k))));
                 }
             }
             Value::Array(items) => {

@@ -1,6 +1,7 @@
 //! Where to point a finding about something that is missing: at the key of the mapping
 //! that should hold it.
 
+use preflight_policy::pointer::unescape;
 use preflight_policy::{Finding, Findings, Node, Resource};
 
 /// Reports something missing from a resource's properties: at its `Properties` key, or
@@ -30,13 +31,7 @@ pub fn at_key<'f>(
 /// location to the value (unless the key contains the same text, which the narrowing
 /// would find first).
 pub fn value<'f>(out: &'f mut Findings, node: &Node, message: String) -> &'f mut Finding {
-    let key = node
-        .pointer()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~");
+    let key = unescape(node.pointer().rsplit('/').next().unwrap_or_default()).into_owned();
     let finding = out.add(node, message);
     let text = match node.value() {
         serde_json::Value::String(s) => s.clone(),
