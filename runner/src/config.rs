@@ -247,10 +247,12 @@ pub struct RuleOverride {
 impl Config {
     /// Reads `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            preflight_template::fs::read_to_string(path, preflight_template::fs::INPUT_LIMIT)
+                .map_err(|source| ConfigError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
         let mut config = Config::parse(&text, path)?;
         config.source = Some(path.to_path_buf());
         Ok(config)

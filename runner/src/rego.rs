@@ -80,10 +80,12 @@ pub fn read_files(paths: &[PathBuf]) -> Result<Vec<Value>, InputError> {
     files
         .into_iter()
         .map(|(mut name, path)| {
-            let text = std::fs::read_to_string(&path).map_err(|source| InputError {
-                path: path.clone(),
-                source,
-            })?;
+            let text =
+                preflight_template::fs::read_to_string(&path, preflight_template::fs::INPUT_LIMIT)
+                    .map_err(|source| InputError {
+                        path: path.clone(),
+                        source,
+                    })?;
             // Two files given from different places may share a name: keep them apart.
             if seen.contains(&name) {
                 name = path.display().to_string();

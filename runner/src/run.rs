@@ -247,7 +247,10 @@ impl Checker<'_> {
                     findings: Vec::new(),
                     rules: Vec::new(),
                     duration_ms: 0,
-                    source: std::fs::read_to_string(path).ok().map(Arc::from),
+                    // Bounded, and refused for what is not a regular file, like the load.
+                    source: preflight_template::fs::read_to_string(path, self.limits.max_bytes)
+                        .ok()
+                        .map(Arc::from),
                     template: None,
                 };
                 report.duration_ms = started.elapsed().as_millis() as u64;

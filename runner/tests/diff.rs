@@ -63,6 +63,26 @@ fn fail_on_broadening_sets_the_exit_code() {
 }
 
 #[test]
+fn a_scalar_or_a_list_is_not_a_template() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scalar.yaml"), "just text\n").unwrap();
+    std::fs::write(dir.path().join("list.json"), "[1, 2]").unwrap();
+    let old = fixture("diff/old.yaml");
+    for bad in ["scalar.yaml", "list.json"] {
+        let path = dir.path().join(bad);
+        for args in [[&old, &path], [&path, &old]] {
+            let output = preflight().arg("diff").args(args).output().unwrap();
+            assert_eq!(output.status.code(), Some(2), "{bad}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(bad) && stderr.contains("a template is a mapping"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
 fn human_tables() {
     let output = preflight()
         .current_dir(fixture("diff"))

@@ -22,6 +22,9 @@ pub enum LoadErrorKind {
     /// The file could not be read.
     #[error("cannot read file: {0}")]
     Io(String),
+    /// The path names a directory, FIFO, device or socket, not a regular file.
+    #[error("cannot read file: it is {0}, not a regular file")]
+    NotRegular(crate::fs::FileKind),
     /// The file is larger than the configured limit.
     #[error("file is {size} bytes, over the limit of {limit} bytes")]
     TooLarge {
@@ -62,6 +65,11 @@ pub enum LoadErrorKind {
     /// A YAML tag that is neither a CloudFormation function nor a core-schema tag.
     #[error("unknown tag `{0}`")]
     UnknownTag(String),
+    /// A YAML standard tag (`!!binary`, `!!python/...`) that CloudFormation does not take.
+    #[error(
+        "tag `{0}` is not accepted: CloudFormation takes only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map"
+    )]
+    UnsupportedTag(String),
     /// A CloudFormation short-form tag used with the wrong kind of node.
     #[error("`!{tag}` {problem}")]
     BadTag {

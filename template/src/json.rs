@@ -96,7 +96,7 @@ fn convert(
         }
         Ast::Object(o) => {
             let span = span_of(o.range);
-            let mut members = Map::new();
+            let mut members = Map::with_capacity(o.properties.len());
             let mut spans: Vec<(String, Span, SpanNode)> = Vec::with_capacity(o.properties.len());
             for prop in o.properties {
                 let (key, key_range) = match prop.name {
@@ -104,7 +104,10 @@ fn convert(
                     ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
                 let key_span = span_of(key_range);
-                if let Some((_, first, _)) = spans.iter().find(|(k, _, _)| *k == key) {
+                // The value map answers in O(1); only a duplicate pays for the scan.
+                if members.contains_key(&key)
+                    && let Some((_, first, _)) = spans.iter().find(|(k, _, _)| *k == key)
+                {
                     let first_line = lines.line_col(text, first.start).0;
                     return Err(at(
                         key_span.start,
@@ -119,7 +122,7 @@ fn convert(
                 Value::Object(members),
                 SpanNode {
                     span,
-                    shape: Shape::Map(spans),
+                    shape: Shape::map(spans),
                 },
             )
         }

@@ -20,6 +20,7 @@
 //! ```
 
 mod error;
+pub mod fs;
 mod json;
 mod lines;
 mod pointer;
@@ -113,21 +114,24 @@ pub struct Template {
 }
 
 impl Template {
-    /// Reads and parses a template file, enforcing `limits` before reading it whole.
+    /// Reads and parses a template file. Anything but a regular file is refused before a
+    /// byte is read, and no more than the size limit (plus one byte) is ever read.
     pub fn load(path: &Path, limits: &Limits) -> Result<Template, LoadError> {
         let name = path.display().to_string();
-        let io_error = |e: std::io::Error| LoadError::io(&name, e);
-        let size = std::fs::metadata(path).map_err(io_error)?.len();
-        if size > limits.max_bytes {
-            return Err(LoadError::whole_file(
-                &name,
-                LoadErrorKind::TooLarge {
-                    size,
-                    limit: limits.max_bytes,
+        let bytes = fs::read(path, limits.max_bytes).map_err(|e| {
+            let kind = match fs::ReadError::of(&e) {
+                Some(fs::ReadError::TooLarge {
+                    size: Some(size),
+                    limit,
+                }) => LoadErrorKind::TooLarge {
+                    size: *size,
+                    limit: *limit,
                 },
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(io_error)?;
+                Some(fs::ReadError::NotRegular(kind)) => LoadErrorKind::NotRegular(*kind),
+                _ => return LoadError::io(&name, e),
+            };
+            LoadError::whole_file(&name, kind)
+        })?;
         Template::from_bytes(bytes, &name, limits)
     }
 

@@ -24,7 +24,17 @@ fn error_messages() {
             "duplicate nested key",
             "Resources:\n  A:\n    Type: X\n    Type: Y\n",
         ),
-        ("unknown tag", "Resources:\n  A:\n    Type: !Reff X\n"),
+        (
+            "python tag",
+            "Resources:\n  A: !!python/object/apply:os.system [ls]\n",
+        ),
+        ("binary tag", "Resources:\n  A:\n    Type: !!binary aGk=\n"),
+        ("int tag on text", "Resources:\n  A:\n    Type: !!int abc\n"),
+        ("float tag on text", "a: !!float x1\n"),
+        ("bool tag on text", "a: !!bool maybe\n"),
+        ("map tag on a sequence", "a: !!map [1]\n"),
+        ("timestamp tag", "a: !!timestamp 2001-12-14\n"),
+        ("verbatim tag", "a: !<tag:example.com,2000:x> 1\n"),
         (
             "ref on a mapping",
             "Resources:\n  A:\n    Type: !Ref {a: b}\n",
@@ -112,6 +122,48 @@ fn size_limit_is_checked_first() {
             limit: 10
         }
     ));
+}
+
+#[test]
+fn standard_tags_cloudformation_takes_still_load() {
+    let t = load(
+        "a: !!str 012\nb: !!int 7\nc: !!float 1.5\nd: !!bool yes\ne: !!null ''\nf: !!seq [1]\ng: !!map {k: v}\nh: !!int 0123\n",
+    )
+    .unwrap();
+    assert_eq!(
+        t.value(),
+        &serde_json::json!({"a": "012", "b": 7, "c": 1.5, "d": true, "e": null, "f": [1], "g": {"k": "v"}, "h": "0123"})
+    );
+}
+
+#[test]
+fn large_mappings_and_long_lines_locate_every_node() {
+    // A mapping large enough for the sorted index, on lines with and without non-ASCII
+    // text, and a single-line flow sequence after a multi-byte character.
+    let mut text = String::from("Big:\n");
+    for i in 0..200 {
+        let accent = if i % 3 == 0 { "é" } else { "" };
+        text.push_str(&format!("  k{i}: v{accent}{i}\n"));
+    }
+    text.push_str("Seq: [ü");
+    for i in 0..200 {
+        text.push_str(&format!(", x{i}"));
+    }
+    text.push_str("]\n");
+    let t = load(&text).unwrap();
+    for i in 0..200 {
+        let at = t.locate(&format!("/Big/k{i}")).unwrap();
+        assert_eq!((at.line, at.column), (i + 2, 3), "k{i}");
+        let value = &t.source()[at.start_byte..at.end_byte];
+        assert!(value.starts_with(&format!("k{i}: v")), "{value}");
+        let at = t.locate(&format!("/Seq/{}", i + 1)).unwrap();
+        assert_eq!(&t.source()[at.start_byte..at.end_byte], format!("x{i}"));
+        assert_eq!(at.line, 202);
+        // `Seq: [ü` is 7 characters; each earlier item adds `, xN`.
+        let before: usize = (0..i).map(|j| 2 + format!("x{j}").len()).sum();
+        assert_eq!(at.column, 8 + 2 + before, "x{i}");
+    }
+    assert!(t.locate("/Big/k200").is_none());
 }
 
 #[test]

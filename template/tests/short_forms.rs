@@ -63,3 +63,19 @@ fn pointers_locate_members_items_and_tags() {
         (35, 24, 36)
     );
 }
+
+#[test]
+fn unknown_tags_become_namespaced_long_forms() {
+    let text = "Resources:\n  M:\n    Type: !Rain::Module ./vpc.yaml\n  F:\n    Properties:\n      Code: !Rain::Embed [a, b]\n      Other: !Subb x\n";
+    let t = Template::parse(text, "t.yaml", &Limits::default()).unwrap();
+    assert_eq!(
+        t.value()["Resources"],
+        serde_json::json!({
+            "M": {"Type": {"Fn::Rain::Module": "./vpc.yaml"}},
+            "F": {"Properties": {"Code": {"Fn::Rain::Embed": ["a", "b"]}, "Other": {"Fn::Subb": "x"}}},
+        })
+    );
+    // The long form sits at the tag.
+    let at = t.locate("/Resources/M/Type/Fn::Rain::Module").unwrap();
+    assert_eq!((at.line, at.column), (3, 11));
+}

@@ -47,6 +47,7 @@ declare_policy! {
             rules::tpl017_parameter_definition::ParameterDefinition,
             rules::tpl018_redundant_depends_on::RedundantDependsOn,
             rules::tpl019_known_runtime::KnownRuntime,
+            rules::tpl020_preprocessor_function::PreprocessorFunction,
         ],
     }
 }

@@ -41,6 +41,16 @@ pub fn function_call<'a>(node: &Node<'a>) -> Option<(&'a str, Node<'a>)> {
     }
 }
 
+/// Whether a one-key mapping's key names a preprocessor's function rather than
+/// CloudFormation's: namespaced (`Fn::Rain::Embed`, as an unknown tag `!Rain::Embed`
+/// loads) or in rain's own long form (`Rain::Embed`).
+pub fn is_preprocessor_function(name: &str) -> bool {
+    match name.strip_prefix("Fn::") {
+        Some(rest) => rest.contains("::") && !rest.starts_with("ForEach::"),
+        None => name.starts_with("Rain::"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

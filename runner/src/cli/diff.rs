@@ -43,6 +43,20 @@ pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
     let limits = config.loader_limits();
     let old = Template::load(&args.old, &limits).map_err(Failure::usage)?;
     let new = Template::load(&args.new, &limits).map_err(Failure::usage)?;
+    // A scalar or a list has no resources to compare: saying "no changes" would hide
+    // that the file is not a template at all.
+    for template in [&old, &new] {
+        if !template.value().is_object() {
+            return Err(Failure::usage(format!(
+                "{}: a template is a mapping (with `Resources`), not {}",
+                template.name(),
+                match template.value() {
+                    serde_json::Value::Array(_) => "a list",
+                    _ => "a single value",
+                }
+            )));
+        }
+    }
     let changes = preflight_policy::diff::diff(old.value(), new.value());
     let mut out = anstream::stdout().lock();
     let written = match args.format {

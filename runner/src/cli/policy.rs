@@ -290,7 +290,7 @@ fn test_cases(
     let mut options = options_with_rules(Vec::new());
     let name = match under {
         Under::Wasm(path) => {
-            let bytes = std::fs::read(&path)
+            let bytes = preflight_template::fs::read(&path, crate::load::COMPONENT_LIMIT)
                 .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
             let path = std::path::absolute(&path).unwrap_or(path);
             config.policies.insert(

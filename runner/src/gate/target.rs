@@ -214,7 +214,8 @@ pub fn read_samconfig(dir: &Path, env: &str) -> Result<Option<SamConfigValues>, 
         path: path.clone(),
         message,
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| TargetError::SamConfigRead {
+    let text = preflight_template::fs::read_to_string(&path, preflight_template::fs::INPUT_LIMIT)
+        .map_err(|source| TargetError::SamConfigRead {
         path: path.clone(),
         source,
     })?;

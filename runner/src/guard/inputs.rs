@@ -129,10 +129,12 @@ pub fn read_rules(paths: &[PathBuf]) -> Result<Vec<Value>, InputError> {
     files
         .into_iter()
         .map(|(name, path)| {
-            let text = std::fs::read_to_string(&path).map_err(|source| InputError::Rules {
-                path: path.clone(),
-                source,
-            })?;
+            let text =
+                preflight_template::fs::read_to_string(&path, preflight_template::fs::INPUT_LIMIT)
+                    .map_err(|source| InputError::Rules {
+                        path: path.clone(),
+                        source,
+                    })?;
             Ok(json!({"name": name, "path": path.display().to_string(), "text": text}))
         })
         .collect()

@@ -1,6 +1,10 @@
 //! Finding templates for `preflight audit`: walk the given paths (honouring
 //! `.gitignore`), keep files that look like SAM or CloudFormation templates by content,
 //! and skip build output (`.aws-sam/`, `cdk.out/`, `node_modules/`) unless named.
+//!
+//! A file named like a template (`template.yaml`, `*.template.json`, ...) that cannot be
+//! read or recognised (unreadable, empty, not UTF-8 such as UTF-16, a FIFO) is kept too,
+//! so that loading it reports why, instead of the audit passing without it.
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +36,8 @@ pub fn find_templates(roots: &[PathBuf], exclude: &[String]) -> Result<Vec<PathB
     let exclude = build_globs(exclude)?;
     let mut found = Vec::new();
     for root in roots {
-        if root.is_file() {
+        // Named by the user: a file, or a FIFO or device that loading will refuse by name.
+        if !root.is_dir() {
             found.push(root.clone());
             continue;
         }
@@ -51,12 +56,22 @@ pub fn find_templates(roots: &[PathBuf], exclude: &[String]) -> Result<Vec<PathB
             .build();
         for entry in walker.filter_map(Result::ok) {
             let path = entry.path();
-            if !entry.file_type().is_some_and(|t| t.is_file()) || exclude.is_match(path) {
+            let Some(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() || file_type.is_symlink() || exclude.is_match(path) {
                 continue;
             }
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) && looks_like_template(path)
-            {
+            if !EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            let keep = match sniff(path) {
+                Sniff::Template => true,
+                Sniff::Other => false,
+                Sniff::Unrecognised => named_like_template(path),
+            };
+            if keep {
                 found.push(path.to_path_buf());
             }
         }
@@ -86,23 +101,56 @@ fn build_globs(patterns: &[String]) -> Result<GlobSet, PatternError> {
     })
 }
 
+/// What the head of a file says it is.
+enum Sniff {
+    /// A SAM or CloudFormation template, by content.
+    Template,
+    /// Readable text that is something else.
+    Other,
+    /// Not readable (or not a regular file), empty, or not UTF-8 text.
+    Unrecognised,
+}
+
+fn sniff(path: &Path) -> Sniff {
+    // Bounded and non-blocking: a FIFO or device is refused, not read.
+    let Ok(head) = preflight_template::fs::read_head(path, SNIFF_BYTES as u64) else {
+        return Sniff::Unrecognised;
+    };
+    let utf8 = match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        // Cut inside a character at the end of the head: still text.
+        Err(e) => e.error_len().is_none(),
+    };
+    if head.iter().all(u8::is_ascii_whitespace) || !utf8 || head.contains(&0) {
+        Sniff::Unrecognised
+    } else if looks_like_template(&head) {
+        Sniff::Template
+    } else {
+        Sniff::Other
+    }
+}
+
+/// `template.yaml`/`.yml`/`.json` (SAM's and most tools' default name), or
+/// `NAME.template[.json|.yaml|.yml]`.
+fn named_like_template(path: &Path) -> bool {
+    let Some(name) = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    let stem = [".json", ".yaml", ".yml"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    stem == "template" || stem.ends_with(".template")
+}
+
 /// A template has a top-level `Resources` key and something CloudFormation-specific: a
 /// format version, a transform, or a resource `Type` of `AWS::`/`Custom::`. This reads
 /// only the head of the file; loading proper (with its errors) comes later.
-pub fn looks_like_template(path: &Path) -> bool {
-    use std::io::Read;
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    if file
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)
-        .is_err()
-    {
-        return false;
-    }
-    let text = String::from_utf8_lossy(&head);
+fn looks_like_template(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
     let has_resources =
         text.lines().any(|l| l.starts_with("Resources:")) || text.contains("\"Resources\"");
     let cfn_marker = text.contains("AWSTemplateFormatVersion")

@@ -9,3 +9,6 @@ pub mod baseline;
 pub mod discover;
 pub mod policies;
 pub mod region;
+
+/// The largest policy component read (componentize-py's components run to tens of MiB).
+pub const COMPONENT_LIMIT: u64 = 512 * 1024 * 1024;

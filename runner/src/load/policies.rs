@@ -212,11 +212,13 @@ pub fn resolve(
         let (wasm, precompiled): (Vec<u8>, Option<&'static [u8]>) = match &policy.path {
             Some(path) => {
                 let path = base.join(path);
-                let bytes = std::fs::read(&path).map_err(|source| PolicySetError::Read {
-                    name: name.clone(),
-                    path: path.clone(),
-                    source,
-                })?;
+                let bytes = preflight_template::fs::read(&path, super::COMPONENT_LIMIT).map_err(
+                    |source| PolicySetError::Read {
+                        name: name.clone(),
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
                 let actual = hex::encode(Sha256::digest(&bytes));
                 let expected = policy
                     .sha256

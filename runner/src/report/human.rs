@@ -81,9 +81,10 @@ fn write_template(
             );
         } else {
             group = group.element(
+                // The origin's column is shown as given: 1-based, like ours.
                 annotate_snippets::Origin::path(t.path.as_str())
                     .line(error.line)
-                    .char_column(error.column.saturating_sub(1)),
+                    .char_column(error.column),
             );
         }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
@@ -145,7 +146,7 @@ fn write_finding(
         group = group.element(
             annotate_snippets::Origin::path(path)
                 .line(f.line)
-                .char_column(f.column.saturating_sub(1)),
+                .char_column(f.column),
         );
     } else {
         group = group.element(

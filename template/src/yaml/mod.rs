@@ -45,23 +45,28 @@ pub(super) enum Event<'a> {
 #[derive(Clone)]
 struct CfnTag {
     name: String,
-    key: &'static str,
+    key: std::borrow::Cow<'static, str>,
 }
 
+/// A collection being built. Its children wait on the builder's shared stacks (from
+/// `base` on) and move into the collection when it closes, into storage of exactly
+/// their number: collections grown child by child keep room for several, which on a
+/// file of small nested collections costs several times the file's size in memory,
+/// and the reallocations cost more time than the parse.
 enum Frame {
     Seq {
         start: Span,
         anchor: Option<String>,
         tag: Option<CfnTag>,
-        items: Vec<Value>,
-        spans: Vec<SpanNode>,
+        base: usize,
     },
     Map {
         start: Span,
         anchor: Option<String>,
         tag: Option<CfnTag>,
-        members: Map<String, Value>,
-        spans: Vec<(String, Span, SpanNode)>,
+        base: usize,
+        key_base: usize,
+        keys: KeySet,
         key: Option<(String, Span)>,
     },
 }
@@ -72,10 +77,64 @@ pub(super) struct Builder<'a> {
     lines: &'a LineIndex,
     limits: &'a Limits,
     stack: Vec<Frame>,
+    /// Children of the open collections, innermost last.
+    values: Vec<Value>,
+    nodes: Vec<SpanNode>,
+    /// Keys (and their spans) of the open mappings' members, innermost last.
+    keys: Vec<(String, Span)>,
     anchors: HashMap<String, (Value, SpanNode, usize)>,
     alias_nodes: usize,
     root: Option<(Value, SpanNode)>,
     documents: usize,
+    /// The last position converted (line, column, byte offset): events come in source
+    /// order, so on a long non-ASCII line the next conversion walks on from here instead
+    /// of from the line's start.
+    cursor: std::cell::Cell<(usize, usize, usize)>,
+}
+
+/// Finds duplicate keys of one mapping in O(1) per key: small mappings by a scan of their
+/// few keys, larger ones by the keys' hashes (a hash seen before is confirmed by a scan,
+/// which only a duplicate or a collision pays for).
+#[derive(Default)]
+struct KeySet {
+    hashes: Option<std::collections::HashSet<u64>>,
+}
+
+/// Mappings up to this many keys are scanned.
+const SCANNED_KEYS: usize = 8;
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+}
+
+impl KeySet {
+    /// The span of `key`'s earlier definition among `spans`, if it has one.
+    fn find(&self, key: &str, earlier: &[(String, Span)]) -> Option<Span> {
+        if let Some(hashes) = &self.hashes
+            && !hashes.contains(&key_hash(key))
+        {
+            return None;
+        }
+        earlier.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
+    }
+
+    /// Records `key`, which follows the members `earlier`.
+    fn add(&mut self, key: &str, earlier: &[(String, Span)]) {
+        match &mut self.hashes {
+            Some(hashes) => {
+                hashes.insert(key_hash(key));
+            }
+            // Hashing begins once a scan would grow long, with every key so far.
+            None if earlier.len() >= SCANNED_KEYS => {
+                let mut hashes: std::collections::HashSet<u64> =
+                    earlier.iter().map(|(k, _)| key_hash(k)).collect();
+                hashes.insert(key_hash(key));
+                self.hashes = Some(hashes);
+            }
+            None => {}
+        }
+    }
 }
 
 pub(crate) fn parse(
@@ -107,21 +166,46 @@ impl<'a> Builder<'a> {
             lines,
             limits,
             stack: Vec::new(),
+            values: Vec::new(),
+            nodes: Vec::new(),
+            keys: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             root: None,
             documents: 0,
+            cursor: std::cell::Cell::new((1, 0, 0)),
         }
     }
 
     /// The byte span between two (1-based line, 0-based character column) positions.
     fn span(&self, start: (usize, usize), end: (usize, usize)) -> Span {
-        let start = self.lines.offset(self.text, start.0, start.1);
-        let end = self.lines.offset(self.text, end.0, end.1);
+        let start = self.offset(start.0, start.1);
+        let end = self.offset(end.0, end.1);
         Span {
             start,
             end: end.max(start),
         }
+    }
+
+    /// The byte offset of a (1-based line, 0-based character column) position.
+    fn offset(&self, line: usize, col: usize) -> usize {
+        if let Some(offset) = self.lines.ascii_offset(line, col)
+            && offset <= self.text.len()
+        {
+            return offset;
+        }
+        let (at_line, at_col, at_byte) = self.cursor.get();
+        let offset = if at_line == line && at_col <= col {
+            self.text[at_byte..]
+                .char_indices()
+                .nth(col - at_col)
+                .map(|(i, _)| at_byte + i)
+                .unwrap_or(self.text.len())
+        } else {
+            self.lines.offset(self.text, line, col)
+        };
+        self.cursor.set((line, col, offset));
+        offset
     }
 
     /// A syntax error at a (1-based line, 0-based character column) position.
@@ -171,24 +255,24 @@ impl<'a> Builder<'a> {
                 self.push_value(value, node, span)?;
             }
             Event::SequenceStart(anchor, tag) => {
-                let tag = self.collection_tag(tag.as_deref(), span)?;
+                let tag = self.collection_tag(tag.as_deref(), true, span)?;
                 let frame = Frame::Seq {
                     start: span,
                     anchor,
                     tag,
-                    items: Vec::new(),
-                    spans: Vec::new(),
+                    base: self.values.len(),
                 };
                 self.open(frame, span)?;
             }
             Event::MappingStart(anchor, tag) => {
-                let tag = self.collection_tag(tag.as_deref(), span)?;
+                let tag = self.collection_tag(tag.as_deref(), false, span)?;
                 let frame = Frame::Map {
                     start: span,
                     anchor,
                     tag,
-                    members: Map::new(),
-                    spans: Vec::new(),
+                    base: self.values.len(),
+                    key_base: self.keys.len(),
+                    keys: KeySet::default(),
                     key: None,
                 };
                 self.open(frame, span)?;
@@ -226,10 +310,12 @@ impl<'a> Builder<'a> {
                 start,
                 anchor,
                 tag,
-                items,
-                spans,
+                base,
             } => {
-                let span = self.collection_span(start, end, spans.iter().map(|n| n.span));
+                let last = self.nodes[base..].last().map(|n| n.span);
+                let span = self.collection_span(start, end, last);
+                let items: Vec<Value> = self.values.drain(base..).collect();
+                let spans: Vec<SpanNode> = self.nodes.drain(base..).collect();
                 (
                     Value::Array(items),
                     SpanNode {
@@ -244,9 +330,10 @@ impl<'a> Builder<'a> {
                 start,
                 anchor,
                 tag,
-                members,
-                spans,
+                base,
+                key_base,
                 key,
+                ..
             } => {
                 if let Some((_, key_span)) = key {
                     // A key without a value cannot come out of the parser, but be safe.
@@ -254,12 +341,24 @@ impl<'a> Builder<'a> {
                         self.error(key_span, LoadErrorKind::Syntax("key without value".into()))
                     );
                 }
-                let span = self.collection_span(start, end, spans.iter().map(|(_, _, n)| n.span));
+                let last = self.nodes[base..].last().map(|n| n.span);
+                let span = self.collection_span(start, end, last);
+                let keys: Vec<(String, Span)> = self.keys.drain(key_base..).collect();
+                let members: Map<String, Value> = keys
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .zip(self.values.drain(base..))
+                    .collect();
+                let spans: Vec<(String, Span, SpanNode)> = keys
+                    .into_iter()
+                    .zip(self.nodes.drain(base..))
+                    .map(|((k, s), n)| (k, s, n))
+                    .collect();
                 (
                     Value::Object(members),
                     SpanNode {
                         span,
-                        shape: Shape::Map(spans),
+                        shape: Shape::map(spans),
                     },
                     anchor,
                     tag,
@@ -278,14 +377,9 @@ impl<'a> Builder<'a> {
     /// A collection runs from its start to its last child; a flow collection also takes
     /// in its closing bracket. (A block collection's end event sits at the next token,
     /// which may be lines below, past comments.)
-    fn collection_span(
-        &self,
-        start: Span,
-        end: Span,
-        children: impl Iterator<Item = Span>,
-    ) -> Span {
+    fn collection_span(&self, start: Span, end: Span, last_child: Option<Span>) -> Span {
         let mut span = start;
-        if let Some(last) = children.last() {
+        if let Some(last) = last_child {
             span = span.join(last);
         }
         if matches!(self.text.as_bytes().get(end.start), Some(b']' | b'}')) {
@@ -311,14 +405,14 @@ impl<'a> Builder<'a> {
             return Ok(());
         };
         match top {
-            Frame::Seq { items, spans, .. } => {
-                items.push(value);
-                spans.push(node);
+            Frame::Seq { .. } => {
+                self.values.push(value);
+                self.nodes.push(node);
                 Ok(())
             }
             Frame::Map {
-                members,
-                spans,
+                key_base,
+                keys,
                 key,
                 ..
             } => match key.take() {
@@ -332,7 +426,7 @@ impl<'a> Builder<'a> {
                         }
                         _ => return Err(self.error(span, LoadErrorKind::ComplexKey)),
                     };
-                    if let Some((_, first, _)) = spans.iter().find(|(k, _, _)| *k == key_text) {
+                    if let Some(first) = keys.find(&key_text, &self.keys[*key_base..]) {
                         let first_line = self.lines.line_col(self.text, first.start).0;
                         return Err(self.error(
                             span,
@@ -346,18 +440,41 @@ impl<'a> Builder<'a> {
                     Ok(())
                 }
                 Some((k, key_span)) => {
-                    members.insert(k.clone(), value);
-                    spans.push((k, key_span, node));
+                    keys.add(&k, &self.keys[*key_base..]);
+                    self.keys.push((k, key_span));
+                    self.values.push(value);
+                    self.nodes.push(node);
                     Ok(())
                 }
             },
         }
     }
 
-    fn collection_tag(&self, tag: Option<&str>, span: Span) -> Result<Option<CfnTag>, LoadError> {
+    fn collection_tag(
+        &self,
+        tag: Option<&str>,
+        sequence: bool,
+        span: Span,
+    ) -> Result<Option<CfnTag>, LoadError> {
         let Some(tag) = tag else { return Ok(None) };
-        if tag.starts_with(CORE_SCHEMA) {
-            return Ok(None);
+        if let Some(core) = tag.strip_prefix(CORE_SCHEMA) {
+            // `!!seq` and `!!map` on their own kind only, as PyYAML's safe loader (and
+            // CloudFormation) read them; `!!omap`, `!!set` and `!!python/...` are refused.
+            return match (core, sequence) {
+                ("seq", true) | ("map", false) => Ok(None),
+                ("seq", false) | ("map", true) => Err(self.error(
+                    span,
+                    LoadErrorKind::BadTag {
+                        tag: format!("!{core}"),
+                        problem: format!(
+                            "takes a {}, not a {}",
+                            if sequence { "mapping" } else { "sequence" },
+                            if sequence { "sequence" } else { "mapping" }
+                        ),
+                    },
+                )),
+                _ => Err(self.error(span, LoadErrorKind::UnsupportedTag(format!("!!{core}")))),
+            };
         }
         let cfn = self.cfn_tag(tag, span)?;
         if !accepts_collection(&cfn.name) {
@@ -372,17 +489,25 @@ impl<'a> Builder<'a> {
         Ok(Some(cfn))
     }
 
+    /// The long form of a local tag: a CloudFormation function's (`!GetAtt` →
+    /// `Fn::GetAtt`), or for any other name `Fn::<name>`, as cfn-lint reads it
+    /// (`!Rain::Embed` → `Fn::Rain::Embed`): the `template` policy reports those, and the
+    /// rest of the template is still checked.
     fn cfn_tag(&self, tag: &str, span: Span) -> Result<CfnTag, LoadError> {
-        match tag
+        let name = tag
             .strip_prefix('!')
-            .and_then(|name| Some((name, long_form(name)?)))
-        {
-            Some((name, key)) => Ok(CfnTag {
-                name: name.to_string(),
-                key,
-            }),
-            None => Err(self.error(span, LoadErrorKind::UnknownTag(tag.to_string()))),
-        }
+            .filter(|name| !name.is_empty() && !name.starts_with('!'));
+        let Some(name) = name else {
+            return Err(self.error(span, LoadErrorKind::UnknownTag(tag.to_string())));
+        };
+        let key = match long_form(name) {
+            Some(key) => key.into(),
+            None => format!("Fn::{name}").into(),
+        };
+        Ok(CfnTag {
+            name: name.to_string(),
+            key,
+        })
     }
 
     fn scalar(
@@ -402,15 +527,9 @@ impl<'a> Builder<'a> {
             return Ok((value, node));
         };
         if let Some(core) = tag.strip_prefix(CORE_SCHEMA) {
-            let value = match core {
-                "null" => Value::Null,
-                "bool" | "int" | "float" => match resolve_plain(text) {
-                    Value::String(s) => Value::String(s),
-                    resolved => resolved,
-                },
-                _ => Value::String(text.to_string()),
-            };
-            return Ok((value, node));
+            return self
+                .core_scalar(core, text, span)
+                .map(|value| (value, node));
         }
         let cfn = self.cfn_tag(tag, span)?;
         let arg = if cfn.name == "GetAtt" {
@@ -439,17 +558,77 @@ impl<'a> Builder<'a> {
     }
 }
 
+impl Builder<'_> {
+    /// A scalar with a core-schema tag. PyYAML's safe loader (cfn-lint, `sam`) and
+    /// CloudFormation take `!!str`, `!!int`, `!!float`, `!!bool` and `!!null`, and refuse a
+    /// value that is not of the type (`!!int abc`); `!!binary`, `!!timestamp` and any
+    /// other tag (`!!python/object/apply:...`) are refused here, as they would give a
+    /// value JSON cannot hold or no value at all.
+    fn core_scalar(&self, core: &str, text: &str, span: Span) -> Result<Value, LoadError> {
+        let wrong = |kind: &str| {
+            self.error(
+                span,
+                LoadErrorKind::BadTag {
+                    tag: format!("!{core}"),
+                    problem: format!("needs {kind}, not `{text}`"),
+                },
+            )
+        };
+        match core {
+            "str" => Ok(Value::String(text.to_string())),
+            "null" => Ok(Value::Null),
+            "bool" => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => Ok(Value::Bool(true)),
+                "false" | "no" | "off" => Ok(Value::Bool(false)),
+                _ => Err(wrong("a boolean")),
+            },
+            "int" => match resolve_plain(text) {
+                Value::Number(n) if n.is_i64() || n.is_u64() => Ok(Value::Number(n)),
+                // Leading zeros (account ids) stay text, as plain scalars do.
+                Value::String(s) if is_decimal(&s) => Ok(Value::String(s)),
+                _ => Err(wrong("an integer")),
+            },
+            "float" => match resolve_plain(text) {
+                Value::Number(n) => Ok(Value::Number(n)),
+                // Leading zeros and what JSON cannot hold (`.inf`, `.nan`) stay text.
+                Value::String(s) if is_decimal(&s) || is_special_float(&s) => Ok(Value::String(s)),
+                _ => Err(wrong("a number")),
+            },
+            "seq" | "map" => Err(self.error(
+                span,
+                LoadErrorKind::BadTag {
+                    tag: format!("!{core}"),
+                    problem: "takes a collection, not a scalar".into(),
+                },
+            )),
+            _ => Err(self.error(span, LoadErrorKind::UnsupportedTag(format!("!!{core}")))),
+        }
+    }
+}
+
+/// The core schema's infinities and not-a-number.
+fn is_special_float(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN")
+}
+
+/// Digits with an optional sign (`0123`, `-007`).
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Wraps a tagged node in its long form: `!Sub x` becomes `{"Fn::Sub": x}`. Both the
 /// synthetic mapping and its member carry the tagged node's span.
 fn wrap(tag: CfnTag, value: Value, node: SpanNode) -> (Value, SpanNode) {
     let span = node.span;
-    let mut members = Map::new();
+    let mut members = Map::with_capacity(1);
     members.insert(tag.key.to_string(), value);
     (
         Value::Object(members),
         SpanNode {
             span,
-            shape: Shape::Map(vec![(tag.key.to_string(), span, node)]),
+            shape: Shape::map(vec![(tag.key.to_string(), span, node)]),
         },
     )
 }

@@ -20,3 +20,4 @@ pub mod tpl016_logical_id_format;
 pub mod tpl017_parameter_definition;
 pub mod tpl018_redundant_depends_on;
 pub mod tpl019_known_runtime;
+pub mod tpl020_preprocessor_function;

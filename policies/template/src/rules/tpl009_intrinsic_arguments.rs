@@ -126,7 +126,8 @@ impl Rule for IntrinsicArguments {
                     continue;
                 }
                 if name != "Ref" && !KNOWN.contains(&name) {
-                    if !foreign {
+                    // A preprocessor's function (`!Rain::Embed`) is TPL020's.
+                    if !foreign && !walk::is_preprocessor_function(name) {
                         out.add(&args, format!("{name} is not an intrinsic function"))
                             .highlight(name);
                     }

@@ -1,6 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::{anchor, suggest};
+use crate::{anchor, suggest, walk};
 
 declare_rule! {
     /// ## What it does
@@ -84,6 +84,18 @@ impl Rule for ResourceDefinition {
                     id,
                     format!("resource `{id}` must be a mapping with a Type"),
                 );
+                continue;
+            }
+            // `Type: !Rain::Module ./vpc.yaml`: a module the preprocessor expands into
+            // resources of its own (TPL020); its keys are the module's to judge.
+            let module = node
+                .value()
+                .get("Type")
+                .and_then(|t| t.as_object())
+                .is_some_and(|m| {
+                    m.len() == 1 && m.keys().all(|k| walk::is_preprocessor_function(k))
+                });
+            if module {
                 continue;
             }
             check_type(out, id, &node);

@@ -62,15 +62,16 @@ pub(super) fn prepare(suite: &Suite) -> Prepared {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "rules".to_string());
-    let settings = std::fs::read_to_string(&suite.rules)
-        .map_err(|e| format!("cannot read {}: {e}", suite.rules.display()))
-        .map(|text| {
-            serde_json::json!({
-                "rules": [{"name": name, "text": text}],
-                "every_status": true,
-            })
-            .to_string()
-        });
+    let settings =
+        preflight_template::fs::read_to_string(&suite.rules, preflight_template::fs::INPUT_LIMIT)
+            .map_err(|e| format!("cannot read {}: {e}", suite.rules.display()))
+            .map(|text| {
+                serde_json::json!({
+                    "rules": [{"name": name, "text": text}],
+                    "every_status": true,
+                })
+                .to_string()
+            });
     let mut cases = Vec::new();
     let mut file_errors = Vec::new();
     for file in &suite.tests {
@@ -98,15 +99,8 @@ pub(super) fn prepare(suite: &Suite) -> Prepared {
 
 /// Reads a test file as cfn-guard does: YAML first, then JSON.
 fn read_specs(path: &Path) -> Result<Vec<TestSpec>, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read it: {e}"))?
-        .len();
-    if size > MAX_TEST_FILE_BYTES {
-        return Err(format!(
-            "it is {size} bytes, over the limit of {MAX_TEST_FILE_BYTES}"
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = preflight_template::fs::read_to_string(path, MAX_TEST_FILE_BYTES)
+        .map_err(|e| format!("cannot read it: {e}"))?;
     match serde_yaml::from_str::<Vec<TestSpec>>(&text) {
         Ok(specs) => Ok(specs),
         Err(yaml) => serde_json::from_str::<Vec<TestSpec>>(&text).map_err(|json| {
