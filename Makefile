@@ -21,7 +21,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CFN_LINT_VERSION := 1.58.0
 CFN_VALIDATE_VERSION := 1.14.0
 
-.PHONY: build demo test test-deps tools toolchain bench clean-cache schema-data
+.PHONY: build demo demo-build install test test-deps tools toolchain bench clean-cache schema-data
 
 toolchain:
 	rustup target add wasm32-wasip2
@@ -31,13 +31,44 @@ build: toolchain
 	$(PREFLIGHT) self precompile --out target/precompiled
 	$(CARGO) test $(CARGO_FLAGS) --no-run
 
-demo: build test-deps
-	cd examples/hello-sam && $(CURDIR)/$(PREFLIGHT) deploy
+# The demo builds only what it runs: the preflight binary (not every test binary), its
+# built-ins precompiled, and the SAM CLI and moto; each slow step says what it does.
+demo: demo-build $(VENV)/.installed
+	@echo "==> make demo: a gated deploy of examples/hello-sam (check, security diff, approval, make play against moto, verify, record)"
+	@cd examples/hello-sam && $(CURDIR)/$(PREFLIGHT) deploy; status=$$?; \
+	echo; \
+	echo "==> moto (the local AWS the example deploys to) is still running on 127.0.0.1:5055;"; \
+	echo "    stop it with: make -C examples/hello-sam down"; \
+	echo "==> to run the gate yourself: make install (preflight and the SAM CLI into $(BINDIR)),"; \
+	echo "    then: cd examples/hello-sam && preflight deploy"; \
+	exit $$status
+
+demo-build: toolchain
+	@echo "==> building the preflight binary (release; the first build compiles wasmtime and the policy guests: several minutes on 2 cores)"
+	$(CARGO) build $(CARGO_FLAGS)
+	@echo "==> precompiling the built-in policies for this wasmtime, then embedding them"
+	$(PREFLIGHT) self precompile --out target/precompiled
+	$(CARGO) build $(CARGO_FLAGS)
+
+# Everyday use: the binary, and the SAM CLI from target/venv unless one is on PATH
+# already, into BINDIR (default: cargo's bin directory, on PATH wherever rustup is).
+BINDIR ?= $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+install: $(VENV)/.installed
+	@test -x $(PREFLIGHT) || $(MAKE) demo-build
+	@mkdir -p $(BINDIR)
+	install -m 755 $(PREFLIGHT) $(BINDIR)/preflight
+	@if PATH="$(subst $(CURDIR)/$(VENV)/bin:,,$(PATH))" command -v sam >/dev/null; then \
+		echo "sam is on PATH already: $$(PATH="$(subst $(CURDIR)/$(VENV)/bin:,,$(PATH))" command -v sam)"; \
+	else \
+		ln -sf $(CURDIR)/$(VENV)/bin/sam $(BINDIR)/sam && echo "linked $(BINDIR)/sam -> $(CURDIR)/$(VENV)/bin/sam"; \
+	fi
+	@echo "installed $(BINDIR)/preflight"; case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "note: $(BINDIR) is not on PATH; add it (export PATH=\"$(BINDIR):\$$PATH\")";; esac
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
 # moto's CloudFormation-compatible server. Installed into a venv once.
 test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed $(VENV)/.schema-peers-$(CFN_LINT_VERSION)
 $(VENV)/.installed:
+	@echo "==> installing the SAM CLI, moto and the aws CLI into $(VENV) (pip; a few minutes)"
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
 	touch $@

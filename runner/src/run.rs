@@ -94,6 +94,10 @@ pub struct RunReport {
     pub overrides: Vec<Override>,
     /// Wall time of the run.
     pub duration_ms: u64,
+    /// Why `sam validate` did not run, when it did not (set by the command line; shown
+    /// to people).
+    #[serde(skip)]
+    pub sam_not_run: Option<String>,
 }
 
 /// One policy as it ran.
@@ -200,6 +204,7 @@ impl Checker<'_> {
                 .collect(),
             overrides: self.overrides.to_vec(),
             duration_ms: started.elapsed().as_millis() as u64,
+            sam_not_run: None,
         }
     }
 

@@ -483,3 +483,117 @@ fn policy_test_fails_an_expectation_about_a_rule_that_does_not_exist() {
         text(&out)
     );
 }
+
+#[test]
+fn unknown_rule_ids_are_refused_where_they_are_written() {
+    let dir = project();
+    let base = std::fs::read_to_string(dir.path().join("preflight.toml")).unwrap();
+    let lines = base.lines().count();
+    for (extra, id, line) in [
+        (
+            "\n[policies.template]\nrule.TPL9999 = { severity = \"high\" }\n",
+            "TPL9999",
+            lines + 3,
+        ),
+        (
+            "\n[policies.template]\ndisable = [\"TPL001\", \"TPL0O2\"]\n",
+            "TPL0O2",
+            lines + 3,
+        ),
+    ] {
+        std::fs::write(dir.path().join("preflight.toml"), format!("{base}{extra}")).unwrap();
+        let out = run(dir.path(), &["check", "template.yaml"]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("`{id}` is not a rule of policy `template`")),
+            "{err}"
+        );
+        assert!(err.contains(&format!("preflight.toml:{line}:")), "{err}");
+        assert!(err.contains("did you mean `TPL"), "{err}");
+        let out = deploy(dir.path(), &[]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(!deployed(dir.path()));
+    }
+    std::fs::write(dir.path().join("preflight.toml"), &base).unwrap();
+    let out = deploy(
+        dir.path(),
+        &["--override", "SEC9999", "--reason", "reviewed"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--override SEC9999: no policy that runs has a rule `SEC9999`"),
+        "{}",
+        text(&out)
+    );
+    assert!(!deployed(dir.path()));
+}
+
+#[test]
+fn the_readme_rule_is_what_policy_new_writes_and_the_crate_has_no_absolute_path() {
+    let readme = std::fs::read_to_string(common::workspace().join("README.md")).unwrap();
+    let section = readme
+        .split("## Writing a policy")
+        .nth(1)
+        .expect("README has a `Writing a policy` section");
+    let id = section
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("id: \"")
+                .and_then(|r| r.split('"').next())
+        })
+        .expect("the README's rule has an id")
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["policy", "new", "acme"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let rule =
+        std::fs::read_to_string(dir.path().join("acme/src/rules/bucket_versioning.rs")).unwrap();
+    assert!(
+        rule.contains(&format!("id: \"{id}\"")),
+        "the README says {id}; policy new writes:\n{rule}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("acme/Cargo.toml")).unwrap();
+    let guest = common::workspace().join("guest");
+    let path = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("preflight-policy = { path = \""))
+        .and_then(|r| r.split('"').next())
+        .expect("the SDK dependency");
+    assert!(!path.starts_with('/'), "{path}");
+    assert_eq!(
+        dir.path().join("acme").join(path).canonicalize().unwrap(),
+        guest,
+        "{path}"
+    );
+}
+
+#[test]
+fn the_reason_sam_validate_did_not_run_is_always_said() {
+    let dir = project();
+    let out = run(dir.path(), &["check", "--sam", "off", "template.yaml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("sam validate: not run, turned off by --sam off"),
+        "{}",
+        text(&out)
+    );
+    // The project's preflight.toml says `mode = "off"`.
+    let out = run(dir.path(), &["check", "template.yaml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("sam validate: not run, turned off by `mode = \"off\"` under [sam]"),
+        "{}",
+        text(&out)
+    );
+    let out = deploy(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("sam validate not run: turned off by `mode = \"off\"` under [sam]"),
+        "{}",
+        text(&out)
+    );
+}

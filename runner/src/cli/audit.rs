@@ -49,6 +49,6 @@ pub fn run(args: AuditArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failu
     exclude.extend(args.exclude.iter().cloned());
     let templates = find_templates(&roots, &exclude).map_err(Failure::usage)?;
     let sam = args.sam.or(config.sam.mode).unwrap_or(SamMode::Off);
-    let (_, exit) = check_and_report(&templates, sam, &args.options, &config, builtins)?;
+    let (_, exit) = check_and_report(&templates, sam, args.sam, &args.options, &config, builtins)?;
     Ok(exit)
 }

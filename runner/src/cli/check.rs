@@ -26,6 +26,13 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
     let config = load_config(args.options.config.as_deref())?;
     let sam = args.sam.or(config.sam.mode).unwrap_or(SamMode::Auto);
-    let (_, exit) = check_and_report(&args.templates, sam, &args.options, &config, builtins)?;
+    let (_, exit) = check_and_report(
+        &args.templates,
+        sam,
+        args.sam,
+        &args.options,
+        &config,
+        builtins,
+    )?;
     Ok(exit)
 }

@@ -110,13 +110,19 @@ pub fn load_policies(
             &std::env::vars().collect::<Vec<_>>(),
         )),
     };
-    policies::resolve(&host, config, builtins, &policy_options).map_err(Failure::usage)
+    let policies =
+        policies::resolve(&host, config, builtins, &policy_options).map_err(Failure::usage)?;
+    crate::load::rule_ids::check_config(config, &policies).map_err(Failure::usage)?;
+    crate::load::rule_ids::check_overrides(&options.overrides, &policies)
+        .map_err(Failure::usage)?;
+    Ok(policies)
 }
 
 /// Runs the checker over `paths` and writes the report; returns the exit code.
 pub fn check_and_report(
     paths: &[PathBuf],
     sam_mode: SamMode,
+    sam_flag: Option<SamMode>,
     options: &CheckOptions,
     config: &Config,
     builtins: &[BuiltinComponent],
@@ -136,7 +142,14 @@ pub fn check_and_report(
         overrides: &overrides,
         suppressions: &config.suppressions,
     };
-    let report = checker.run(paths);
+    let mut report = checker.run(paths);
+    if sam.is_none() {
+        report.sam_not_run = Some(crate::evaluate::sam::not_run_reason(
+            sam_mode,
+            sam_flag,
+            &config.sam,
+        ));
+    }
     write_report(&report, options)?;
     let exit = if report.has_load_errors() {
         Exit::Usage

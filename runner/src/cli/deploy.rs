@@ -188,6 +188,13 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         started,
     });
     deployment.hold_lock(&lock);
+    if sam.is_none() {
+        deployment.report.gate.check.sam_not_run = Some(crate::evaluate::sam::not_run_reason(
+            sam_mode,
+            args.sam,
+            &config.sam,
+        ));
+    }
     if streaming {
         print(|out| human::write_gate(&deployment.report, out))?;
         print(|out| human::write_security(&deployment.report, out))?;

@@ -196,3 +196,16 @@ fn clean_output(text: &str) -> String {
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     which::which(name).ok()
 }
+
+/// Why `sam validate` does not run, for the report: `flag` is `--sam`, `config` the
+/// `[sam]` table, `mode` the mode in force.
+pub fn not_run_reason(mode: SamMode, flag: Option<SamMode>, config: &SamConfig) -> String {
+    match (mode, flag, config.mode) {
+        (SamMode::Off, Some(SamMode::Off), _) => "turned off by --sam off".to_string(),
+        (SamMode::Off, None, Some(SamMode::Off)) => {
+            "turned off by `mode = \"off\"` under [sam] in preflight.toml".to_string()
+        }
+        (SamMode::Off, _, _) => "off by default here; --sam auto turns it on".to_string(),
+        _ => "`sam` is not on PATH (install the SAM CLI: pip install aws-sam-cli, or `make install` in a preflight checkout)".to_string(),
+    }
+}

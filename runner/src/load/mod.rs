@@ -2,13 +2,15 @@
 //! components, each loaded into the sandbox with its settings and enforcement), the
 //! baseline a template is compared against ([`baseline`]), and, for `preflight audit`,
 //! which files are templates at all ([`discover`]), and the AWS region the policies check
-//! for ([`region`]). Templates themselves are loaded by
+//! for ([`region`]); that the rule ids the configuration and `--override` name exist
+//! ([`rule_ids`]). Templates themselves are loaded by
 //! the `preflight-template` crate.
 
 pub mod baseline;
 pub mod discover;
 pub mod policies;
 pub mod region;
+pub mod rule_ids;
 
 /// The largest policy component read (componentize-py's components run to tens of MiB).
 pub const COMPONENT_LIMIT: u64 = 512 * 1024 * 1024;

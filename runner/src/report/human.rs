@@ -24,7 +24,13 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         .filter_map(|r| Some((r.id.as_str(), fix_of(&r.help)?)))
         .collect();
     for template in &report.templates {
-        write_template(template, &fixes, &renderer, out)?;
+        write_template(
+            template,
+            &fixes,
+            report.sam_not_run.as_deref(),
+            &renderer,
+            out,
+        )?;
     }
     for policy in &report.policies {
         if let Some(error) = &policy.error {
@@ -58,6 +64,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
 fn write_template(
     t: &TemplateReport,
     fixes: &HashMap<&str, String>,
+    sam_not_run: Option<&str>,
     renderer: &Renderer,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -112,7 +119,7 @@ fn write_template(
         crate::report::changes::write_tables(changes, out)?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary_line(t))
+    writeln!(out, "{}", summary_line(t, sam_not_run))
 }
 
 fn write_finding(
@@ -209,7 +216,7 @@ fn next_char_end(source: &str, start: usize) -> usize {
         })
 }
 
-fn summary_line(t: &TemplateReport) -> String {
+fn summary_line(t: &TemplateReport, sam_not_run: Option<&str>) -> String {
     let Tally {
         blocking,
         warnings,
@@ -243,7 +250,10 @@ fn summary_line(t: &TemplateReport) -> String {
             },
             sam.duration_ms
         )),
-        None => parts.push("sam validate: not run".to_string()),
+        None => parts.push(match sam_not_run {
+            Some(why) => format!("sam validate: not run, {why}"),
+            None => "sam validate: not run".to_string(),
+        }),
     }
     format!(
         "{} {}: {}",

@@ -108,6 +108,16 @@ pub fn create(name: &str, dir: &Path, sdk: &Path) -> Result<Vec<PathBuf>, Scaffo
         return Err(ScaffoldError::NoSdk);
     }
     let sdk = sdk.canonicalize().unwrap_or_else(|_| sdk.to_path_buf());
+    // The crate names the SDK by a path relative to itself, so the pair can move
+    // together and the file carries no machine's absolute path.
+    std::fs::create_dir_all(dir).map_err(|source| ScaffoldError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let sdk = dir
+        .canonicalize()
+        .map(|d| relative_path(&d, &sdk))
+        .unwrap_or(sdk);
     let ident = pascal(name);
     let code = code_prefix(name);
     let files: Vec<(String, String)> = vec![
@@ -178,6 +188,24 @@ fn code_prefix(name: &str) -> String {
     }
 }
 
+/// `target` as a path relative to the directory `from` (both absolute).
+fn relative_path(from: &Path, target: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 fn cargo_toml(name: &str, sdk: &Path) -> String {
     let sdk = sdk.display().to_string().replace('\\', "/");
     format!(
@@ -193,6 +221,9 @@ publish = false
 [lib]
 crate-type = ["cdylib", "rlib"]
 
+# The policy SDK: the `guest/` directory of a preflight checkout, relative to this
+# crate. Moving the crate elsewhere? Point both paths at that directory again (or
+# regenerate with `preflight policy new NAME --sdk PATH/TO/guest`).
 [dependencies]
 preflight-policy = {{ path = "{sdk}" }}
 serde_json = "1"

@@ -85,7 +85,10 @@ pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
                 }
             }
         }
-        None => writeln!(out, "  {DIM}- sam validate not run{RESET}")?,
+        None => match &gate.check.sam_not_run {
+            Some(why) => writeln!(out, "  {DIM}- sam validate not run: {why}{RESET}")?,
+            None => writeln!(out, "  {DIM}- sam validate not run{RESET}")?,
+        },
     }
     for p in &gate.policies {
         let mark = match p.outcome {
