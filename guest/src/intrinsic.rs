@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::pointer::escape;
+use crate::pointer::{self, escape};
 
 /// An intrinsic function call, as found in canonical (long-form) JSON.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -180,15 +180,21 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
                     }
                 }
             }
+            // Scalars hold no reference: only containers are visited (and given a
+            // pointer).
             _ => match value {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate().rev() {
-                        stack.push((item, format!("{pointer}/{i}")));
+                        if is_container(item) {
+                            stack.push((item, pointer::item(&pointer, i)));
+                        }
                     }
                 }
                 Value::Object(map) => {
                     for (k, v) in map.iter().rev() {
-                        stack.push((v, format!("{pointer}/{}", escape(k))));
+                        if is_container(v) {
+                            stack.push((v, pointer::member(&pointer, k)));
+                        }
                     }
                 }
                 _ => {}
@@ -196,6 +202,10 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
         }
     }
     out
+}
+
+fn is_container(value: &Value) -> bool {
+    matches!(value, Value::Array(_) | Value::Object(_))
 }
 
 /// The `${Name}` placeholders of a `Fn::Sub` string: (name, whole placeholder). Skips

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::intrinsic::Intrinsic;
-use crate::pointer::{escape, resource_of};
+use crate::pointer::{item, member, resource_of};
 
 /// A node of the template: its value and its JSON pointer, so that a finding about it
 /// can say where it is. Navigation extends the pointer.
@@ -42,7 +42,7 @@ impl<'a> Node<'a> {
         let value = self.value.as_object()?.get(key)?;
         Some(Node {
             value,
-            pointer: format!("{}/{}", self.pointer, escape(key)),
+            pointer: member(&self.pointer, key),
         })
     }
 
@@ -51,7 +51,7 @@ impl<'a> Node<'a> {
         let value = self.value.as_array()?.get(i)?;
         Some(Node {
             value,
-            pointer: format!("{}/{}", self.pointer, i),
+            pointer: item(&self.pointer, i),
         })
     }
 
@@ -77,7 +77,7 @@ impl<'a> Node<'a> {
             .enumerate()
             .map(move |(i, value)| Node {
                 value,
-                pointer: format!("{}/{}", self.pointer, i),
+                pointer: item(&self.pointer, i),
             })
     }
 
@@ -92,7 +92,7 @@ impl<'a> Node<'a> {
                     key.as_str(),
                     Node {
                         value,
-                        pointer: format!("{}/{}", self.pointer, escape(key)),
+                        pointer: member(&self.pointer, key),
                     },
                 )
             })

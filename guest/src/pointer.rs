@@ -12,6 +12,28 @@ pub fn escape(token: &str) -> Cow<'_, str> {
     }
 }
 
+/// The pointer of member `key` under `parent`: `parent/key`, escaped. Templates have
+/// thousands of nodes and policies make a pointer for most of them, so this writes into
+/// one allocation of the right size instead of going through `format!`.
+pub fn member(parent: &str, key: &str) -> String {
+    let token = escape(key);
+    let mut out = String::with_capacity(parent.len() + 1 + token.len());
+    out.push_str(parent);
+    out.push('/');
+    out.push_str(&token);
+    out
+}
+
+/// The pointer of item `index` under `parent`: `parent/index`.
+pub fn item(parent: &str, index: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(parent.len() + 4);
+    out.push_str(parent);
+    out.push('/');
+    let _ = write!(out, "{index}");
+    out
+}
+
 /// Unescapes one reference token (`~1` is `/`, `~0` is `~`).
 pub fn unescape(token: &str) -> Cow<'_, str> {
     if token.contains('~') {
@@ -43,5 +65,8 @@ mod tests {
             Some("My/Bucket")
         );
         assert_eq!(resource_of("/Outputs/X"), None);
+        assert_eq!(member("/Resources", "A/b~c"), "/Resources/A~1b~0c");
+        assert_eq!(member("", "Resources"), "/Resources");
+        assert_eq!(item("/a/b", 12), "/a/b/12");
     }
 }

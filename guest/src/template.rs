@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::node::Node;
-use crate::pointer::escape;
+use crate::pointer::member;
 
 /// CloudFormation's pseudo parameters: always defined, never declared.
 pub const PSEUDO_PARAMETERS: &[&str] = &[
@@ -196,7 +196,7 @@ impl<'a> Template<'a> {
             .as_object()
             .into_iter()
             .flatten()
-            .map(|(k, v)| (k.as_str(), Node::new(v, format!("{pointer}/{}", escape(k)))))
+            .map(|(k, v)| (k.as_str(), Node::new(v, member(&pointer, k))))
             .collect()
     }
 
@@ -226,7 +226,7 @@ impl<'a> Resource<'a> {
         Some(Resource {
             id,
             ty: value.get("Type").and_then(Value::as_str).unwrap_or(""),
-            node: Node::new(value, format!("/Resources/{}", escape(id))),
+            node: Node::new(value, member("/Resources", id)),
             template,
         })
     }

@@ -1,7 +1,7 @@
 //! One walk of a template per evaluation, shared by the rules through the SDK's
 //! per-evaluation cache: each rule keeps the violations of its kind.
 
-use preflight_policy::pointer::escape;
+use preflight_policy::pointer::member;
 use preflight_policy::resolve::{self, Outcome};
 use preflight_policy::{Context, Resource, Template};
 use serde_json::Value;
@@ -52,7 +52,7 @@ pub fn entries<'a>(
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.as_str(), v, format!("{at}/{}", escape(k))))
+        .map(|(k, v)| (k.as_str(), v, member(at, k)))
         .collect();
     if let Some(globals) = t.globals_for(r.ty) {
         for (k, node) in globals.entries() {

@@ -4,7 +4,7 @@
 //! what they can resolve to ([`preflight_policy::resolve`]).
 
 use preflight_policy::Template;
-use preflight_policy::pointer::escape;
+use preflight_policy::pointer::{self, escape, member};
 use preflight_policy::resolve::{Origin, Outcome, Shape, is_dynamic, resolve};
 use serde_json::Value;
 
@@ -62,7 +62,11 @@ pub struct Walker<'t> {
 
 /// A path for messages: `Properties.A.B[0].C`.
 fn join(path: &str, key: &str) -> String {
-    format!("{path}.{key}")
+    let mut out = String::with_capacity(path.len() + 1 + key.len());
+    out.push_str(path);
+    out.push('.');
+    out.push_str(key);
+    out
 }
 
 /// A scalar as text (strings as written); `None` for mappings, sequences and null.
@@ -369,7 +373,7 @@ impl<'t> Walker<'t> {
                 }
                 let entries: Vec<(&'t str, &'t Value, String)> = map
                     .iter()
-                    .map(|(k, v)| (k.as_str(), v, format!("{ptr}/{}", escape(k))))
+                    .map(|(k, v)| (k.as_str(), v, member(ptr, k)))
                     .collect();
                 self.object(root, schema, &entries, ptr, path, out);
             }
@@ -639,7 +643,7 @@ impl<'t> Walker<'t> {
                     root,
                     item,
                     v,
-                    &format!("{ptr}/{i}"),
+                    &pointer::item(ptr, i),
                     &format!("{path}[{i}]"),
                     out,
                 );

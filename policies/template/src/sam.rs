@@ -196,7 +196,26 @@ pub fn has_foreign_transforms(t: &Template) -> bool {
         Some(_) => true,
         None => false,
     };
-    declared || crate::walk::nodes(t.root()).any(|n| n.value().get("Fn::Transform").is_some())
+    declared || has_key_anywhere(t.root().value(), "Fn::Transform")
+}
+
+/// Whether a mapping anywhere in `value` has `key`: a walk of values only (no pointers),
+/// without recursion.
+fn has_key_anywhere(value: &Value, key: &str) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key(key) {
+                    return true;
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether the template declares the `AWS::LanguageExtensions` transform.
