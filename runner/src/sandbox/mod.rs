@@ -229,6 +229,11 @@ fn engine_config() -> Config {
     config.wasm_component_model(true);
     // A policy that recurses without bound hits this and traps cleanly.
     config.max_wasm_stack(1024 * 1024);
+    // For profiling the policies: `PREFLIGHT_PERFMAP=1` writes /tmp/perf-PID.map, which
+    // lets `perf report` name the guests' functions (docs/benchmarks.md, profiling).
+    if std::env::var_os("PREFLIGHT_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     config
 }
 
