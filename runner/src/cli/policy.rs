@@ -243,6 +243,7 @@ fn test(
         .load(
             guard::BUILTIN,
             guard.wasm,
+            None,
             guard.precompiled,
             config.sandbox_limits(),
         )

@@ -3,6 +3,7 @@
 //! command line, each read, verified against its pin, compiled (or deserialized) and
 //! asked for its metadata in the sandbox.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -209,7 +210,11 @@ pub fn resolve(
     let mut jobs = Vec::new();
     for (name, policy) in wanted {
         let builtin = builtins.iter().find(|b| b.name == name);
-        let (wasm, precompiled): (Vec<u8>, Option<&'static [u8]>) = match &policy.path {
+        let (wasm, sha256, precompiled): (
+            Cow<'static, [u8]>,
+            Option<String>,
+            Option<&'static [u8]>,
+        ) = match &policy.path {
             Some(path) => {
                 let path = base.join(path);
                 let bytes = preflight_template::fs::read(&path, super::COMPONENT_LIMIT).map_err(
@@ -233,10 +238,10 @@ pub fn resolve(
                         actual,
                     });
                 }
-                (bytes, None)
+                (Cow::Owned(bytes), Some(actual), None)
             }
             None => match builtin {
-                Some(b) => (b.wasm.to_vec(), b.precompiled),
+                Some(b) => (Cow::Borrowed(b.wasm), None, b.precompiled),
                 None => {
                     let known: Vec<&str> = builtins.iter().map(|b| b.name).collect();
                     return Err(PolicySetError::Unknown(name, known.join(", ")));
@@ -251,19 +256,28 @@ pub fn resolve(
             None => Enforcement::HardMandatory,
         });
         let path = policy.path.as_ref().map(|p| base.join(p));
-        jobs.push((name, policy, wasm, precompiled, settings, enforcement, path));
+        jobs.push((
+            name,
+            policy,
+            wasm,
+            sha256,
+            precompiled,
+            settings,
+            enforcement,
+            path,
+        ));
     }
 
     let limits = config.sandbox_limits();
     let loaded: Vec<(ActivePolicy, Option<PathBuf>)> = jobs
         .into_par_iter()
         .map(
-            |(name, policy, wasm, precompiled, settings, enforcement, path)| {
+            |(name, policy, wasm, sha256, precompiled, settings, enforcement, path)| {
                 let label = match &policy.path {
                     Some(p) => p.display().to_string(),
                     None => name.clone(),
                 };
-                let loaded = host.load(&label, &wasm, precompiled, limits);
+                let loaded = host.load(&label, &wasm, sha256.as_deref(), precompiled, limits);
                 let active = ActivePolicy {
                     enforcement,
                     blocking_severity: policy.blocking_severity.unwrap_or(Severity::Medium),

@@ -11,11 +11,18 @@
 //!   compatibility hash; an entry whose header names another component or engine is
 //!   compiled again and replaced.
 //!
+//! The header is the entry's last bytes, after wasmtime's artifact, so that the entry
+//! is mapped into memory as it is (the artifact of a Python or JavaScript policy is
+//! 35-40 MB, and reading then copying it was most of a cold `check`): the file already
+//! opened and checked is mapped through `/proc/self/fd`, else read.
+//!
 //! `[sandbox] cache = false` turns it off.
 
+use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -24,8 +31,8 @@ use wasmtime::component::Component;
 
 use super::LoadError;
 
-/// The first line of every entry.
-const MAGIC: &[u8] = b"preflight-compiled-component 1\n";
+/// The first line of every entry's header.
+const MAGIC: &[u8] = b"preflight-compiled-component 2\n";
 
 /// Where compiled components are kept (or nowhere).
 #[derive(Debug, Clone, Default)]
@@ -46,13 +53,19 @@ impl CompileCache {
         CompileCache { dir: None }
     }
 
-    /// The compiled component for `wasm`: from the cache when present and usable,
-    /// else compiled and (best effort) stored.
-    pub fn load_or_compile(&self, engine: &Engine, wasm: &[u8]) -> Result<Component, LoadError> {
+    /// The compiled component for `wasm` (whose SHA-256 is `sha256` when the caller
+    /// has it): from the cache when present and usable, else compiled and (best
+    /// effort) stored.
+    pub fn load_or_compile(
+        &self,
+        engine: &Engine,
+        wasm: &[u8],
+        sha256: Option<&str>,
+    ) -> Result<Component, LoadError> {
         let Some(dir) = &self.dir else {
             return compile(engine, wasm);
         };
-        let key = EntryKey::new(engine, wasm);
+        let key = EntryKey::new(engine, wasm, sha256);
         if let Some(component) = self.lookup(engine, &key) {
             return Ok(component);
         }
@@ -61,7 +74,7 @@ impl CompileCache {
             .map_err(|e| LoadError::Compile(e.into()))?;
         if private_dir(dir) {
             let path = dir.join(key.file_name());
-            if let Err(e) = store(&path, &key.header(), &bytes) {
+            if let Err(e) = store(&path, &bytes, &key.header()) {
                 tracing::debug!("cannot write compile cache {}: {e}", path.display());
             }
         }
@@ -73,8 +86,8 @@ impl CompileCache {
     fn lookup(&self, engine: &Engine, key: &EntryKey) -> Option<Component> {
         let dir = self.dir.as_ref()?;
         let path = dir.join(key.file_name());
-        let bytes = match read_entry(dir, &path) {
-            Ok(Some(bytes)) => bytes,
+        let file = match open_entry(dir, &path) {
+            Ok(Some(file)) => file,
             Ok(None) => return None,
             Err(why) => {
                 tracing::warn!("not using compile cache entry {}: {why}", path.display());
@@ -82,19 +95,30 @@ impl CompileCache {
             }
         };
         let header = key.header();
-        let Some(body) = bytes.strip_prefix(header.as_slice()) else {
+        let Some(artifact_len) = artifact_len(&file, &header) else {
             tracing::warn!(
                 "not using compile cache entry {}: it was not compiled from this component for this engine",
                 path.display()
             );
             return None;
         };
-        // SAFETY: the entry is a regular file owned by this user, writable by no one
-        // else, in a directory only this user may write, and its header names the
-        // SHA-256 of the component being loaded and this engine; this process (or an
-        // earlier run of it) wrote it from `Engine::precompile_component`. wasmtime
-        // checks its own header (version, configuration) as well.
-        match unsafe { Component::deserialize(engine, body) } {
+        // SAFETY (both ways): the entry is a regular file owned by this user, writable by
+        // no one else, in a directory only this user may write, and its header names
+        // the SHA-256 of the component being loaded and this engine; this process (or
+        // an earlier run of it) wrote it from `Engine::precompile_component`. wasmtime
+        // checks its own header (version, configuration) as well. The mapping goes
+        // through this process's descriptor of the file checked, not the path again.
+        let fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        let loaded = if fd.exists() {
+            unsafe { Component::deserialize_file(engine, &fd) }
+        } else {
+            let mut bytes = Vec::with_capacity(artifact_len as usize);
+            match (&file).take(artifact_len).read_to_end(&mut bytes) {
+                Ok(_) => unsafe { Component::deserialize(engine, &bytes) },
+                Err(e) => Err(e.into()),
+            }
+        };
+        match loaded {
             Ok(component) => Some(component),
             Err(e) => {
                 tracing::debug!("ignoring unusable cache entry {}: {e}", path.display());
@@ -104,6 +128,15 @@ impl CompileCache {
     }
 }
 
+/// The length of the artifact before the header, when the entry ends with `header`.
+fn artifact_len(file: &File, header: &[u8]) -> Option<u64> {
+    let len = file.metadata().ok()?.len();
+    let start = len.checked_sub(header.len() as u64)?;
+    let mut tail = vec![0; header.len()];
+    file.read_exact_at(&mut tail, start).ok()?;
+    (tail == header).then_some(start)
+}
+
 /// What an entry is bound to: the component's SHA-256 and the engine.
 struct EntryKey {
     wasm_sha256: String,
@@ -111,9 +144,12 @@ struct EntryKey {
 }
 
 impl EntryKey {
-    fn new(engine: &Engine, wasm: &[u8]) -> EntryKey {
+    fn new(engine: &Engine, wasm: &[u8], sha256: Option<&str>) -> EntryKey {
         EntryKey {
-            wasm_sha256: hex::encode(Sha256::digest(wasm)),
+            wasm_sha256: match sha256 {
+                Some(known) => known.to_ascii_lowercase(),
+                None => hex::encode(Sha256::digest(wasm)),
+            },
             engine: engine_key(engine),
         }
     }
@@ -169,9 +205,9 @@ fn private_dir(dir: &Path) -> bool {
     true
 }
 
-/// Reads an entry when it may be trusted: `Ok(None)` when there is none, `Err` with
+/// Opens an entry when it may be trusted: `Ok(None)` when there is none, `Err` with
 /// the reason when there is one that may not be used.
-fn read_entry(dir: &Path, path: &Path) -> Result<Option<Vec<u8>>, String> {
+fn open_entry(dir: &Path, path: &Path) -> Result<Option<File>, String> {
     let file = match std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
@@ -198,19 +234,17 @@ fn read_entry(dir: &Path, path: &Path) -> Result<Option<Vec<u8>>, String> {
             meta.mode() & 0o777
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    (&file).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-    Ok(Some(bytes))
+    Ok(Some(file))
 }
 
-/// Writes atomically (concurrent runs may fill the same entry), `0600`, replacing
-/// whatever was there.
-fn store(path: &Path, header: &[u8], bytes: &[u8]) -> std::io::Result<()> {
+/// Writes the artifact then its header, atomically (concurrent runs may fill the same
+/// entry), `0600`, replacing whatever was there.
+fn store(path: &Path, bytes: &[u8], header: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(header)?;
     tmp.write_all(bytes)?;
+    tmp.write_all(header)?;
     tmp.as_file()
         .set_permissions(std::fs::Permissions::from_mode(0o600))?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -237,7 +271,7 @@ mod tests {
     }
 
     fn entry(dir: &Path, engine: &Engine, wasm: &[u8]) -> PathBuf {
-        dir.join(EntryKey::new(engine, wasm).file_name())
+        dir.join(EntryKey::new(engine, wasm, None).file_name())
     }
 
     #[test]
@@ -248,8 +282,8 @@ mod tests {
         let cache = CompileCache::in_dir(&dir);
         let a = builtin("template");
         let b = builtin("rego");
-        cache.load_or_compile(&engine, a).unwrap();
-        cache.load_or_compile(&engine, b).unwrap();
+        cache.load_or_compile(&engine, a, None).unwrap();
+        cache.load_or_compile(&engine, b, None).unwrap();
         assert_eq!(
             std::fs::metadata(&dir).unwrap().mode() & 0o777,
             0o700,
@@ -258,13 +292,29 @@ mod tests {
         let entry_a = entry(&dir, &engine, a);
         let entry_b = entry(&dir, &engine, b);
         assert_eq!(std::fs::metadata(&entry_a).unwrap().mode() & 0o777, 0o600);
-        let key_a = EntryKey::new(&engine, a);
+        let key_a = EntryKey::new(&engine, a, None);
+        assert!(cache.lookup(&engine, &key_a).is_some());
+        let pinned = hex::encode(Sha256::digest(a)).to_ascii_uppercase();
+        assert_eq!(
+            EntryKey::new(&engine, a, Some(&pinned)).file_name(),
+            key_a.file_name(),
+            "a pinned policy's digest names the same entry"
+        );
+
+        // The header before the artifact (the first layout): refused.
+        let artifact = std::fs::read(&entry_a).unwrap();
+        let header = key_a.header();
+        let mut first_layout = header.clone();
+        first_layout.extend_from_slice(&artifact[..artifact.len() - header.len()]);
+        std::fs::write(&entry_a, &first_layout).unwrap();
+        assert!(cache.lookup(&engine, &key_a).is_none());
+        std::fs::write(&entry_a, &artifact).unwrap();
         assert!(cache.lookup(&engine, &key_a).is_some());
 
         // Another component's compiled code under this one's name: refused, replaced.
         std::fs::copy(&entry_b, &entry_a).unwrap();
         assert!(cache.lookup(&engine, &key_a).is_none());
-        cache.load_or_compile(&engine, a).unwrap();
+        cache.load_or_compile(&engine, a, None).unwrap();
         assert!(cache.lookup(&engine, &key_a).is_some());
 
         // Writable by others: refused.
@@ -289,7 +339,7 @@ mod tests {
 
         // A directory opened up to others is narrowed again before use.
         std::fs::remove_file(&entry_a).unwrap();
-        cache.load_or_compile(&engine, a).unwrap();
+        cache.load_or_compile(&engine, a, None).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         assert!(cache.lookup(&engine, &key_a).is_some());
         assert_eq!(std::fs::metadata(&dir).unwrap().mode() & 0o777, 0o700);

@@ -180,14 +180,19 @@ impl PolicyHost {
 
     /// Loads a policy from component bytes, using `precompiled` when it matches this
     /// engine and the disk cache otherwise, then reads its metadata in the sandbox.
+    /// `wasm_sha256` is the component's SHA-256 (hex) when the caller has it already (a
+    /// pinned policy), so that the cache does not hash megabytes again.
     pub fn load(
         &self,
         label: &str,
         wasm: &[u8],
+        wasm_sha256: Option<&str>,
         precompiled: Option<&[u8]>,
         limits: SandboxLimits,
     ) -> Result<LoadedPolicy, LoadError> {
-        let component = self.component(wasm, precompiled)?;
+        let started = Instant::now();
+        let component = self.component(wasm, wasm_sha256, precompiled)?;
+        let compiled = started.elapsed();
         let pre = self
             .linker
             .instantiate_pre(&component)
@@ -201,14 +206,29 @@ impl PolicyHost {
             limits,
             pool: Mutex::new(Vec::new()),
         };
+        let linked = started.elapsed();
         let meta = policy
             .call(|p, store| p.call_metadata(store))
             .map_err(LoadError::Metadata)?;
         policy.meta = meta_from_wit(meta)?;
+        // What a cold start costs, step by step (`PREFLIGHT_LOG=preflight=debug`); the
+        // first `metadata` call includes instantiating the component.
+        tracing::debug!(
+            policy = label,
+            component = ?compiled,
+            linked = ?(linked - compiled),
+            metadata = ?(started.elapsed() - linked),
+            "loaded"
+        );
         Ok(policy)
     }
 
-    fn component(&self, wasm: &[u8], precompiled: Option<&[u8]>) -> Result<Component, LoadError> {
+    fn component(
+        &self,
+        wasm: &[u8],
+        wasm_sha256: Option<&str>,
+        precompiled: Option<&[u8]>,
+    ) -> Result<Component, LoadError> {
         if let Some(bytes) = precompiled {
             // SAFETY: `precompiled` is an artifact this program produced at build time
             // with `precompile` (embedded in the binary); `deserialize` checks that it
@@ -218,7 +238,7 @@ impl PolicyHost {
                 Err(e) => tracing::debug!("embedded precompiled policy not usable, compiling: {e}"),
             }
         }
-        self.cache.load_or_compile(&self.engine, wasm)
+        self.cache.load_or_compile(&self.engine, wasm, wasm_sha256)
     }
 }
 
@@ -337,10 +357,12 @@ impl LoadedPolicy {
         store.set_epoch_deadline(
             (self.limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64,
         );
+        let started = Instant::now();
         let policy = self
             .pre
             .instantiate(&mut store)
             .map_err(|e| self.classify(e, &store))?;
+        tracing::trace!(policy = &*self.label, elapsed = ?started.elapsed(), "instantiated");
         Ok((store, policy))
     }
 
@@ -548,7 +570,13 @@ mod tests {
     fn a_load_error_keeps_wasmtime_error_as_its_source() {
         let host = PolicyHost::new(CompileCache::disabled()).unwrap();
         let error = host
-            .load("junk", b"not a component", None, SandboxLimits::default())
+            .load(
+                "junk",
+                b"not a component",
+                None,
+                None,
+                SandboxLimits::default(),
+            )
             .err()
             .unwrap();
         let direct = Component::new(&host.engine, b"not a component").unwrap_err();
