@@ -300,3 +300,38 @@ fn create_only_properties_mark_replacement_for_every_type() {
     assert!(instance.reason.as_deref().unwrap().contains("ImageId"));
     assert!(!set.broadening);
 }
+
+#[test]
+fn added_statements_are_covered_through_the_action_index() {
+    // Old statements the index files under an exact action, a service wildcard, and
+    // "always" (a wildcard service, NotAction); many others that cover nothing.
+    let mut old: Vec<Value> = (0..200)
+        .map(|i| json!({"Effect": "Allow", "Action": format!("logs:Put{i}"), "Resource": "*"}))
+        .collect();
+    old.push(json!({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}));
+    old.push(json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}));
+    old.push(json!({"Effect": "Allow", "Action": "ec?:Describe*", "Resource": "*"}));
+    old.push(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:kms:*"}));
+    let covered = [
+        json!({"Effect": "Allow", "Action": "SQS:sendmessage", "Resource": "*"}),
+        json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+        json!({"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*"}),
+        json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*"}),
+    ];
+    let broadening = [
+        json!({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}),
+        json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:kms:*"}),
+        json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}),
+    ];
+    for (added, expected) in covered
+        .iter()
+        .map(|s| (s, false))
+        .chain(broadening.iter().map(|s| (s, true)))
+    {
+        let mut new = old.clone();
+        new.push(added.clone());
+        let changes = diff(&role(json!(old)), &role(json!(new)));
+        assert_eq!(changes.changes.len(), 1, "{added}");
+        assert_eq!(changes.broadening, expected, "{added}");
+    }
+}
