@@ -78,6 +78,9 @@ pub enum LoadErrorKind {
         /// What is wrong with its use.
         problem: String,
     },
+    /// `AWS::LanguageExtensions` loops expand to more nodes than the limit.
+    #[error("Fn::ForEach loops generate more than {0} nodes")]
+    TooManyGenerated(usize),
     /// More than one YAML document in the file.
     #[error("template has more than one YAML document")]
     MultipleDocuments,

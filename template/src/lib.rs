@@ -20,6 +20,7 @@
 //! ```
 
 mod error;
+mod extensions;
 pub mod fs;
 mod json;
 mod lines;
@@ -176,6 +177,17 @@ impl Template {
         let (value, spans) = match format {
             Format::Json => json::parse(text, name, &lines, limits)?,
             Format::Yaml => yaml::parse(text, name, &lines, limits)?,
+        };
+        // What CloudFormation judges is the template after its language extensions.
+        let (value, spans) = if extensions::declared(&value) {
+            extensions::expand(value, spans).map_err(|_| {
+                LoadError::whole_file(
+                    name,
+                    LoadErrorKind::TooManyGenerated(extensions::MAX_GENERATED),
+                )
+            })?
+        } else {
+            (value, spans)
         };
         Ok(Template {
             name: name.to_string(),

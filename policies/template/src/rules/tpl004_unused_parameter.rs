@@ -12,7 +12,10 @@ declare_rule! {
     /// `Rules` or the SAM `Globals` section. The template-level `Metadata` section (such as
     /// `AWS::CloudFormation::Interface` parameter groups) does not count as a use. The
     /// rule does not apply when a macro other than SAM or `AWS::LanguageExtensions`, or an
-    /// `Fn::Transform` include, may add the references.
+    /// `Fn::Transform` include, may add the references. With `AWS::LanguageExtensions`
+    /// the template is judged expanded, where the references a loop's collection or an
+    /// intrinsic `DeletionPolicy` made are gone: list parameters, and parameters whose
+    /// default is a resource's `DeletionPolicy` or `UpdateReplacePolicy`, are not judged.
     ///
     /// ## Why is this bad?
     /// An unused parameter is usually a leftover or a sign that a value was hard-coded
@@ -59,7 +62,31 @@ impl Rule for UnusedParameter {
                     .map(|r| r.target),
             );
         }
+        // Consumed by the loader's expansion of the language extensions.
+        let expanded = sam::has_language_extensions(&t);
+        let policies: HashSet<&str> = t
+            .resources()
+            .flat_map(|r| {
+                ["DeletionPolicy", "UpdateReplacePolicy"]
+                    .into_iter()
+                    .filter_map(move |a| r.attribute(a).and_then(|n| n.value().as_str()))
+            })
+            .collect();
+        let consumed = |node: &Node| {
+            let ty = node
+                .value()
+                .get("Type")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let default = node.value().get("Default").and_then(|v| v.as_str());
+            ty == "CommaDelimitedList"
+                || ty.contains("List<")
+                || default.is_some_and(|d| policies.contains(d))
+        };
         for (name, node) in t.parameters() {
+            if expanded && consumed(&node) {
+                continue;
+            }
             if !used.contains(name) {
                 out.add(
                     &node,
