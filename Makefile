@@ -20,8 +20,12 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # expands a rule's prerequisites as it reads the rule.
 CFN_LINT_VERSION := 1.58.0
 CFN_VALIDATE_VERSION := 1.14.0
+# Pins of the integrations' peers (issue 13): the official Python MCP client, pre-commit,
+# and the JSON Schema validator the config schema is tested with.
+INTEGRATION_PINS := mcp==2.3.0 pre-commit==4.7.0 jsonschema==4.26.0
+INTEGRATION_STAMP := $(VENV)/.integrations-mcp2.3.0-pc4.7.0-js4.26.0
 
-.PHONY: build demo demo-build install test test-deps tools toolchain bench clean-cache schema-data
+.PHONY: build demo demo-build install test test-deps tools toolchain bench clean-cache schema-data man
 
 toolchain:
 	rustup target add wasm32-wasip2
@@ -66,7 +70,7 @@ install: $(VENV)/.installed
 
 # Python tools the tests drive for real: the SAM CLI (sam validate, sam deploy) and
 # moto's CloudFormation-compatible server. Installed into a venv once.
-test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed $(VENV)/.schema-peers-$(CFN_LINT_VERSION)
+test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed $(VENV)/.schema-peers-$(CFN_LINT_VERSION) $(INTEGRATION_STAMP) $(NODE)/sarif/.installed
 $(VENV)/.installed:
 	@echo "==> installing the SAM CLI, moto and the aws CLI into $(VENV) (pip; a few minutes)"
 	python3 -m venv $(VENV)
@@ -98,6 +102,22 @@ $(NODE)/.installed: kits/js/toolchain/package.json kits/js/toolchain/package-loc
 $(VENV)/.schema-peers-$(CFN_LINT_VERSION): $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==$(CFN_LINT_VERSION)' 'cloudformation-validate==$(CFN_VALIDATE_VERSION)'
 	touch $@
+
+$(INTEGRATION_STAMP): $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(foreach p,$(INTEGRATION_PINS),'$(p)')
+	touch $@
+
+# Microsoft's SARIF multitool, which validates the SARIF report in the tests (pinned by
+# runner/tests/tools/sarif/package-lock.json).
+$(NODE)/sarif/.installed: runner/tests/tools/sarif/package.json runner/tests/tools/sarif/package-lock.json
+	mkdir -p $(NODE)/sarif
+	cp runner/tests/tools/sarif/package.json runner/tests/tools/sarif/package-lock.json $(NODE)/sarif/
+	npm ci --prefix $(NODE)/sarif --no-audit --no-fund --silent
+	touch $@
+
+# The manual page.
+man: build
+	$(PREFLIGHT) man -o target/man/preflight.1
 
 # Regenerates the schema policy's embedded data (policies/schema/data/schemas.bin) and the
 # SDK's replacement table (guest/data/create_only.txt) from the pinned cfn-lint.

@@ -37,6 +37,18 @@ pub enum ConfigError {
         #[source]
         source: toml::de::Error,
     },
+    /// Settings that do not fit together, located at the key concerned.
+    #[error("{}:{line}:{column}: {message} (line {line}, column {column})", .path.display())]
+    At {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the key.
+        line: usize,
+        /// 1-based column of the key.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// A value is valid TOML but not a usable setting.
     #[error("{path}: {message}")]
     Value {
@@ -48,7 +60,7 @@ pub enum ConfigError {
 }
 
 /// The whole configuration.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// `[deploy]`: the gated deploy.
@@ -78,7 +90,7 @@ pub struct Config {
 }
 
 /// `[deploy]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DeployConfig {
     /// The deploy command: a string run by `sh -c`, or an argument list.
@@ -102,7 +114,7 @@ pub struct DeployConfig {
 }
 
 /// A command line: a shell string or an argument vector.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Command {
     /// Run with `sh -c`.
@@ -112,7 +124,9 @@ pub enum Command {
 }
 
 /// When security changes need approval before a deploy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ApprovalLevel {
     /// Never ask.
@@ -124,7 +138,7 @@ pub enum ApprovalLevel {
 }
 
 /// `[sam]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SamConfig {
     /// `auto` (run when `sam` is on PATH), `required`, or `off`.
@@ -135,11 +149,14 @@ pub struct SamConfig {
     pub lint: Option<bool>,
     /// Seconds before `sam validate` is stopped (default 120, at most a day).
     #[serde(default, deserialize_with = "de_sam_timeout")]
+    #[schemars(with = "Option<u64>", range(min = 1, max = 86_400))]
     pub timeout_seconds: Option<u64>,
 }
 
 /// Whether `sam validate` runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum SamMode {
     /// Run when `sam` is on `PATH`.
@@ -151,15 +168,17 @@ pub enum SamMode {
 }
 
 /// `[sandbox]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SandboxConfig {
     /// Time limit per evaluation in milliseconds (default 2000, at most 600000).
     #[serde(default, deserialize_with = "de_timeout_ms")]
+    #[schemars(with = "Option<u64>", range(min = 1, max = 600_000))]
     pub timeout_ms: Option<u64>,
     /// Memory limit per policy instance in MiB (default 256, at most 4096: a
     /// 32-bit WebAssembly memory cannot grow further).
     #[serde(default, deserialize_with = "de_memory_mib")]
+    #[schemars(with = "Option<u64>", range(min = 1, max = 4096))]
     pub memory_mib: Option<usize>,
     /// Where compiled policies are cached (default `~/.cache/preflight`).
     pub cache_dir: Option<PathBuf>,
@@ -169,7 +188,7 @@ pub struct SandboxConfig {
 }
 
 /// `[loader]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LoaderConfig {
     /// Largest template accepted, in bytes (default 5 MiB).
@@ -181,16 +200,19 @@ pub struct LoaderConfig {
 }
 
 /// `[audit]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AuditConfig {
     /// Glob patterns of paths to leave out.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// A findings baseline (`preflight audit --write-baseline FILE`), relative to this
+    /// file: only findings it does not list are reported and block.
+    pub findings_baseline: Option<PathBuf>,
 }
 
 /// `[suppressions]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SuppressionConfig {
     /// Rule ids that no template suppression may silence.
@@ -201,7 +223,7 @@ pub struct SuppressionConfig {
 }
 
 /// `[policies.<name>]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PolicyConfig {
     /// Set false to turn the policy off.
@@ -209,6 +231,8 @@ pub struct PolicyConfig {
     /// A custom policy component (`.wasm`), relative to the configuration file.
     pub path: Option<PathBuf>,
     /// The component's expected SHA-256 (hex); required for `path` policies.
+    #[serde(default, deserialize_with = "sha256_hex")]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9a-fA-F]{64}$"))]
     pub sha256: Option<String>,
     /// Guard rule files or directories (for the `guard` policy).
     #[serde(default)]
@@ -223,6 +247,7 @@ pub struct PolicyConfig {
     /// policies).
     pub enforcement: Option<Enforcement>,
     /// Findings below this severity never block (default `medium`).
+    #[schemars(with = "Option<SeverityName>")]
     pub blocking_severity: Option<Severity>,
     /// Rule ids to turn off.
     #[serde(default)]
@@ -231,20 +256,44 @@ pub struct PolicyConfig {
     #[serde(default)]
     pub rule: BTreeMap<String, RuleOverride>,
     /// Settings passed to the policy as JSON.
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub settings: Option<toml::Table>,
 }
 
+/// A severity as the configuration spells it: the schema's view of
+/// [`preflight_policy::Severity`], which lives in the SDK (built for wasm too, so it
+/// carries no schema derive).
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum SeverityName {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 /// `[policies.<name>.rule.<ID>]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleOverride {
     /// Severity to report instead of the rule's.
+    #[schemars(with = "Option<SeverityName>")]
     pub severity: Option<Severity>,
     /// Enforcement for this rule only.
     pub enforcement: Option<Enforcement>,
 }
 
 impl Config {
+    /// The JSON Schema of `preflight.toml` (`preflight config schema`), derived from
+    /// these types, so it names keys exactly as serde reads them.
+    pub fn json_schema() -> serde_json::Value {
+        let mut schema = schemars::schema_for!(Config);
+        schema.insert("title".into(), "preflight.toml".into());
+        schema.to_value()
+    }
+
     /// Reads `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text =
@@ -264,7 +313,7 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        config.validate(path)?;
+        config.validate(path, text)?;
         Ok(config)
     }
 
@@ -296,29 +345,21 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let bad = |message: String| ConfigError::Value {
-            path: path.to_path_buf(),
-            message,
-        };
+    fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        // Single values (durations, limits, hashes) are checked as they are read, so
+        // toml's error locates them; what is left are settings that must go together.
         for (name, policy) in &self.policies {
-            if let Some(wasm) = &policy.path {
-                match &policy.sha256 {
-                    None => {
-                        return Err(bad(format!(
-                            "[policies.{name}]: `path = {}` needs `sha256 = \"...\"` to pin the component",
-                            wasm.display()
-                        )));
-                    }
-                    Some(hash)
-                        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) =>
-                    {
-                        return Err(bad(format!(
-                            "[policies.{name}]: `sha256` must be 64 hexadecimal digits"
-                        )));
-                    }
-                    Some(_) => {}
-                }
+            if let (Some(wasm), None) = (&policy.path, &policy.sha256) {
+                let (line, column) = key_position(text, &["policies", name, "path"]);
+                return Err(ConfigError::At {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!(
+                        "[policies.{name}]: `path = {}` needs `sha256 = \"...\"` to pin the component",
+                        wasm.display()
+                    ),
+                });
             }
         }
         Ok(())
@@ -399,6 +440,46 @@ fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>,
     let text = String::deserialize(d)?;
     parse_duration(&text).map_err(serde::de::Error::custom)?;
     Ok(Some(text))
+}
+
+/// Where the key at `keys` (table names, then the key) starts in `text`, 1-based; the
+/// top of the file when it cannot be found (a key written as a dotted key or inline
+/// table is found the same way).
+fn key_position(text: &str, keys: &[&str]) -> (usize, usize) {
+    let offset = toml::de::DeTable::parse(text).ok().and_then(|root| {
+        let mut table = root.into_inner();
+        let mut found = None;
+        for (i, key) in keys.iter().enumerate() {
+            let (k, v) = table.into_iter().find(|(k, _)| k.get_ref() == key)?;
+            if i + 1 == keys.len() {
+                found = Some(k.span().start);
+                break;
+            }
+            match v.into_inner() {
+                toml::de::DeValue::Table(t) => table = t,
+                _ => return None,
+            }
+        }
+        found
+    });
+    let offset = offset.unwrap_or(0).min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A SHA-256 written as 64 hexadecimal digits.
+fn sha256_hex<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let hash = Option::<String>::deserialize(d)?;
+    if let Some(h) = &hash
+        && (h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return Err(serde::de::Error::custom(
+            "`sha256` must be 64 hexadecimal digits",
+        ));
+    }
+    Ok(hash)
 }
 
 /// Why a duration could not be read.

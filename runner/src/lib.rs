@@ -18,9 +18,12 @@
 //! the built-in rego policy's `.rego` files into its settings; [`cases`] is `policy
 //! test` with YAML test cases for any other policy; [`finding`] is
 //! the vocabulary every step shares; [`style`] and [`text`] help write for people;
-//! [`scaffold`] writes new policy crates; [`cli`] is the edge, which renders errors and
+//! [`mcp`] serves the gate to coding agents (Model Context Protocol);
+//! [`scaffold`] writes new policy crates and `preflight init`'s configuration; [`adopt`]
+//! keeps the findings a repository already had (findings baselines) out of new runs; [`cli`] is the edge, which renders errors and
 //! exit codes.
 
+pub mod adopt;
 pub mod cases;
 pub mod cli;
 pub mod config;
@@ -31,6 +34,7 @@ pub mod gate;
 pub mod guard;
 pub mod load;
 pub mod locate;
+pub mod mcp;
 pub mod rego;
 pub mod report;
 pub mod run;

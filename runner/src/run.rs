@@ -160,11 +160,23 @@ impl Checker<'_> {
     /// Checks every template. `sam validate` runs on its own threads while the policies
     /// run on rayon's pool.
     pub fn run(&self, paths: &[PathBuf]) -> RunReport {
+        self.run_observed(paths, &|| {})
+    }
+
+    /// [`Checker::run`], calling `checked` (from any thread) as each template's policies
+    /// finish: the command line draws its progress bar with it.
+    pub fn run_observed(&self, paths: &[PathBuf], checked: &(dyn Fn() + Sync)) -> RunReport {
         let started = Instant::now();
         let (sam_results, mut templates) = std::thread::scope(|scope| {
             let sam = scope.spawn(|| self.sam_all(paths));
-            let templates: Vec<TemplateReport> =
-                paths.par_iter().map(|p| self.check_one(p)).collect();
+            let templates: Vec<TemplateReport> = paths
+                .par_iter()
+                .map(|p| {
+                    let report = self.check_one(p);
+                    checked();
+                    report
+                })
+                .collect();
             (sam.join().unwrap_or_default(), templates)
         });
         for (report, sam) in templates.iter_mut().zip(sam_results) {

@@ -34,6 +34,8 @@ fn settings() -> insta::Settings {
     s.add_filter(r#""duration_ms": \d+"#, "\"duration_ms\": N");
     s.add_filter(r"\(\d+ ms\)", "(N ms)");
     s.add_filter(r#""version": "\d+\.\d+\.\d+""#, "\"version\": \"X\"");
+    // SARIF's %SRCROOT% is the working directory.
+    s.add_filter(r#""uri": "file:///[^"]*""#, "\"uri\": \"file:///SRCROOT/\"");
     s
 }
 

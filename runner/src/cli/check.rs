@@ -18,6 +18,10 @@ pub struct CheckArgs {
     /// Run `sam validate`: when on PATH (auto), always (required), or never (off).
     #[arg(long, value_enum, value_name = "MODE")]
     sam: Option<SamMode>,
+    /// Pass over files that do not look like SAM / CloudFormation templates (for hooks
+    /// that hand over every changed YAML or JSON file).
+    #[arg(long)]
+    skip_non_templates: bool,
     #[command(flatten)]
     options: CheckOptions,
 }
@@ -26,13 +30,17 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failure> {
     let config = load_config(args.options.config.as_deref())?;
     let sam = args.sam.or(config.sam.mode).unwrap_or(SamMode::Auto);
-    let (_, exit) = check_and_report(
-        &args.templates,
-        sam,
-        args.sam,
-        &args.options,
-        &config,
-        builtins,
-    )?;
+    let templates: Vec<PathBuf> = if args.skip_non_templates {
+        args.templates
+            .into_iter()
+            .filter(|t| crate::load::discover::is_template(t))
+            .collect()
+    } else {
+        args.templates
+    };
+    if templates.is_empty() {
+        return Ok(Exit::Pass);
+    }
+    let (_, exit) = check_and_report(&templates, sam, args.sam, &args.options, &config, builtins)?;
     Ok(exit)
 }

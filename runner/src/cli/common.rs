@@ -127,6 +127,28 @@ pub fn check_and_report(
     config: &Config,
     builtins: &[BuiltinComponent],
 ) -> Result<(RunReport, Exit), Failure> {
+    check_adjust_and_report(
+        paths,
+        sam_mode,
+        sam_flag,
+        options,
+        config,
+        builtins,
+        &mut |_| Ok(()),
+    )
+}
+
+/// [`check_and_report`], with `adjust` applied to the report before it is written and
+/// judged (a findings baseline leaves known findings out).
+pub fn check_adjust_and_report(
+    paths: &[PathBuf],
+    sam_mode: SamMode,
+    sam_flag: Option<SamMode>,
+    options: &CheckOptions,
+    config: &Config,
+    builtins: &[BuiltinComponent],
+    adjust: &mut dyn FnMut(&mut RunReport) -> Result<(), Failure>,
+) -> Result<(RunReport, Exit), Failure> {
     let overrides = options.overrides()?;
     let sam = SamRunner::detect(sam_mode, &config.sam).map_err(Failure::usage)?;
     let policies = load_policies(config, builtins, options)?;
@@ -142,7 +164,9 @@ pub fn check_and_report(
         overrides: &overrides,
         suppressions: &config.suppressions,
     };
-    let mut report = checker.run(paths);
+    let progress = super::progress::Progress::new(paths.len());
+    let mut report = checker.run_observed(paths, &|| progress.tick());
+    progress.finish();
     if sam.is_none() {
         report.sam_not_run = Some(crate::evaluate::sam::not_run_reason(
             sam_mode,
@@ -150,6 +174,7 @@ pub fn check_and_report(
             &config.sam,
         ));
     }
+    adjust(&mut report)?;
     write_report(&report, options)?;
     let exit = if report.has_load_errors() {
         Exit::Usage

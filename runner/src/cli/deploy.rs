@@ -66,6 +66,12 @@ pub struct DeployArgs {
     /// working directory).
     #[arg(long, value_name = "DIR")]
     state_dir: Option<PathBuf>,
+    /// Run the gate only (check, security changes, approval) and report what the
+    /// deploy would do, without starting the command or recording anything: exit 0
+    /// when it would run, 3 when the gate blocks (the report's `approve_command` says
+    /// how to approve).
+    #[arg(long)]
+    plan: bool,
     #[command(flatten)]
     options: CheckOptions,
     /// The deploy command (default: `command` under [deploy], else `make play`).
@@ -218,7 +224,9 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
     if streaming {
         print(|out| human::write_approval(&deployment.report, out))?;
     }
-    if !deployment.stopped() {
+    if args.plan {
+        deployment.report.exit_code = deployment.report.outcome.exit_code();
+    } else if !deployment.stopped() {
         if streaming {
             // The report shows where the deploy command's output starts.
             let mut preview = deployment.report.clone();
@@ -239,7 +247,9 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
                 .collect(),
         });
     }
-    deployment.finish();
+    if !args.plan {
+        deployment.finish();
+    }
     let report = &deployment.report;
     if streaming {
         print(|out| human::write_outcome(report, out))?;

@@ -1,17 +1,23 @@
 //! The command line: parses arguments, runs a command, renders errors once, and maps
 //! outcomes to exit codes (see [`Exit`]).
 
+mod approve;
 mod audit;
 mod check;
 mod common;
+mod config;
 mod deploy;
 mod diff;
+mod init;
+mod mcp;
 mod policy;
 mod precompile;
+mod progress;
+mod terminal;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::load::policies::BuiltinComponent;
 use crate::style::{ERROR, RESET};
@@ -88,6 +94,19 @@ enum Command {
     /// List, inspect and test policies.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Serve the gate to coding agents: a Model Context Protocol server on stdio.
+    Mcp(mcp::McpArgs),
+    /// Approve a change set by its digest, at a terminal, for a deploy an agent starts.
+    Approve(approve::ApproveArgs),
+    /// Write a commented preflight.toml from samconfig.toml and the templates found.
+    Init(init::InitArgs),
+    /// The configuration file: `preflight config schema` prints its JSON Schema.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions(terminal::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `preflight man -o target/man/preflight.1`.
+    Man(terminal::ManArgs),
     /// Maintenance commands used by the build.
     #[command(subcommand, hide = true, name = "self")]
     SelfCmd(precompile::SelfCommand),
@@ -111,6 +130,12 @@ pub fn main(builtins: &[BuiltinComponent]) -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Policy(cmd) => policy::run(cmd, builtins),
         Command::SelfCmd(cmd) => precompile::run(cmd, builtins),
+        Command::Init(args) => init::run(args),
+        Command::Mcp(args) => mcp::run(args),
+        Command::Approve(args) => approve::run(args),
+        Command::Config(cmd) => config::run(cmd),
+        Command::Completions(args) => terminal::completions(args, Cli::command()),
+        Command::Man(args) => terminal::man(args, Cli::command()),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

@@ -20,6 +20,7 @@
 //! the policies, and prints the report as the steps go.
 
 pub mod approval;
+pub mod approvals;
 pub mod audit;
 pub mod aws;
 pub mod changes;

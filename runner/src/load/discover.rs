@@ -130,6 +130,13 @@ fn sniff(path: &Path) -> Sniff {
     }
 }
 
+/// Whether `path` is a template by its content, or named like one (so a broken
+/// `template.yaml` is still checked and its error reported): `check
+/// --skip-non-templates` passes over the rest.
+pub fn is_template(path: &Path) -> bool {
+    matches!(sniff(path), Sniff::Template) || named_like_template(path)
+}
+
 /// `template.yaml`/`.yml`/`.json` (SAM's and most tools' default name), or
 /// `NAME.template[.json|.yaml|.yml]`.
 fn named_like_template(path: &Path) -> bool {

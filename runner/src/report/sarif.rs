@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
@@ -15,6 +16,12 @@ use crate::finding::{Finding, HostRule, SuppressedBy};
 use crate::run::{RunReport, TemplateReport};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The base of relative artifact URIs: the directory preflight ran in.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Where people learn about the tool (SARIF2005).
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Writes the report as one SARIF run.
 pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
@@ -52,13 +59,24 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     }
     let driver = ToolComponent::builder()
         .name("preflight")
+        .information_uri(INFORMATION_URI)
         .version(env!("CARGO_PKG_VERSION"))
         .rules(rules.into_values().collect::<Vec<_>>())
         .build();
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
         .build();
+    if let Ok(cwd) = std::env::current_dir() {
+        let mut root = file_uri(&cwd);
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        run.original_uri_base_ids = Some(BTreeMap::from([(
+            SRCROOT.to_string(),
+            ArtifactLocation::builder().uri(root).build(),
+        )]));
+    }
     let sarif = Sarif::builder()
         .schema(SCHEMA)
         .version(serde_json::json!("2.1.0"))
@@ -176,11 +194,10 @@ fn location(
     end_line: usize,
     end_column: usize,
 ) -> Location {
-    let uri = file.strip_prefix("./").unwrap_or(file).to_string();
     Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri).build())
+                .artifact_location(artifact(file))
                 .region(
                     Region::builder()
                         .start_line(line as i64)
@@ -192,6 +209,51 @@ fn location(
                 .build(),
         )
         .build()
+}
+
+/// A template as an artifact: relative to the working directory (under `%SRCROOT%`)
+/// when it is inside it, else an absolute `file:` URI (SARIF1004: a URI under a base id
+/// must be relative).
+fn artifact(file: &str) -> ArtifactLocation {
+    let path = Path::new(file);
+    let cwd = std::env::current_dir().ok();
+    let relative = if path.is_absolute() {
+        cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok())
+    } else {
+        Some(path)
+    };
+    match relative {
+        Some(rel) => {
+            let rel: PathBuf = rel
+                .components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .collect();
+            ArtifactLocation::builder()
+                .uri(encode_path(&rel.to_string_lossy()))
+                .uri_base_id(SRCROOT)
+                .build()
+        }
+        None => ArtifactLocation::builder().uri(file_uri(path)).build(),
+    }
+}
+
+/// `file:///...` for an absolute path.
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", encode_path(&path.to_string_lossy()))
+}
+
+/// Percent-encodes what a URI path may not hold as is.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 fn text(s: &str) -> MultiformatMessageString {

@@ -6,6 +6,7 @@
 //! copied in, so the policy builds on its own, a native unit test, YAML test cases for
 //! `preflight policy test`, and a Makefile whose `make` builds the component.
 
+pub mod init;
 mod js;
 mod python;
 
