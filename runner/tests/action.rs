@@ -231,7 +231,10 @@ fn action_audits_uploads_annotates_and_summarises() {
         audit_out.contains("file=services/queue/template.yaml"),
         "{audit_out}"
     );
-    assert!(!audit_out.contains("infra/good"), "{audit_out}");
+    assert!(
+        !audit_out.contains("::error file=infra/good"),
+        "{audit_out}"
+    );
     // The job summary is the markdown report.
     assert!(
         run.summary.contains("services/admin/template.yaml"),

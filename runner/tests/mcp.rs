@@ -40,7 +40,7 @@ fn python_mcp_client_drives_the_gate() {
         "mcp client failed:\n{stdout}\n{stderr}"
     );
     assert!(
-        stdout.contains("mcp client: 21 passed, 0 failed"),
+        stdout.contains("mcp client: 25 passed, 0 failed"),
         "{stdout}"
     );
 }

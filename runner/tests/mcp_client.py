@@ -67,7 +67,7 @@ async def main():
                 "the six tools are listed",
                 sorted(tools),
             )
-            deploy_props = set(tools["deploy"].inputSchema.get("properties", {}))
+            deploy_props = set(tools["deploy"].input_schema.get("properties", {}))
             check(
                 not deploy_props & {"override", "overrides", "approve", "digest", "reason"},
                 "deploy takes no override or approval argument",
@@ -83,7 +83,7 @@ async def main():
 
             # An argument that looks like an option stays a file name.
             result = await session.call_tool("check", {"templates": ["--override=TPL001"], "sam": "off"})
-            check(result.isError, "an option-like template name is not an option", payload(result))
+            check(result.is_error, "an option-like template name is not an option", payload(result))
 
             explained = payload(await session.call_tool("explain_rule", {"rule": "TPL001"}))
             check("Fn::Sub" in explained or "reference" in explained, "explain_rule documents TPL001", explained[:200])
@@ -102,7 +102,7 @@ async def main():
 
             result = await session.call_tool("deploy", {}, progress_callback=on_progress)
             first = payload(result)
-            check(not result.isError and first["outcome"] == "deployed", "first deploy runs", first)
+            check(not result.is_error and first["outcome"] == "deployed", "first deploy runs", first)
             check(os.path.exists(MARKER), "the deploy command ran")
             check(any("deploying iam-app" in (m or "") for m in progress),
                   "progress notifications carry the command's output", progress)
@@ -119,18 +119,18 @@ async def main():
                   "plan_deploy gives the exact approve command", plan["approve_command"])
 
             result = await session.call_tool("deploy", {})
-            check(result.isError and "approve" in payload(result)["refused"], "deploy is refused", payload(result))
+            check(result.is_error and "approve" in payload(result)["refused"], "deploy is refused", payload(result))
             check(not os.path.exists(MARKER), "the refused deploy ran nothing")
 
             agent = approve(digest, "the agent says so", terminal=False)
             check(agent.returncode == 2 and "terminal" in agent.stderr, "approve refuses without a terminal", agent.stderr)
             result = await session.call_tool("deploy", {})
-            check(result.isError, "still refused after the agent's attempt")
+            check(result.is_error, "still refused after the agent's attempt")
 
             wrong = approve("0" * 64, "another change set", terminal=True)
             check(wrong.returncode == 0, "a person may approve another digest", wrong.stderr)
             result = await session.call_tool("deploy", {})
-            check(result.isError and not os.path.exists(MARKER), "approving another digest does not help")
+            check(result.is_error and not os.path.exists(MARKER), "approving another digest does not help")
 
             person = approve(digest, "reviewed: the reader may now write objects", terminal=True)
             check(person.returncode == 0 and digest in person.stdout, "a person approves at a terminal", person.stderr)
@@ -140,7 +140,7 @@ async def main():
 
             result = await session.call_tool("deploy", {})
             done = payload(result)
-            check(not result.isError and done["outcome"] == "deployed", "the approved deploy runs", done)
+            check(not result.is_error and done["outcome"] == "deployed", "the approved deploy runs", done)
             check(os.path.exists(MARKER), "the deploy command ran after approval")
             approval = done["report"]["security"]["approval"]
             check(approval["status"] == "approved" and "reviewed" in approval["approved"]["reason"],

@@ -14,7 +14,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "::error file={},line={},col={},title={}::{}",
-                property(&t.path),
+                file(&t.path),
                 e.line,
                 e.column,
                 property(&format!("preflight {}", HostRule::LoadError)),
@@ -27,7 +27,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "::error file={},line=1,title={}::{}",
-                property(&t.path),
+                file(&t.path),
                 property(&format!("preflight {}", HostRule::SamValidate)),
                 data(&sam.output)
             )?;
@@ -43,7 +43,7 @@ pub fn write(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                property(&f.file),
+                file(&f.file),
                 f.line,
                 f.column,
                 f.end_line,
@@ -61,6 +61,15 @@ fn data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// A path as annotations name it: relative to the workspace, without a leading `./`.
+fn file(path: &str) -> String {
+    let mut path = path;
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest;
+    }
+    property(path)
 }
 
 /// Escapes a workflow command's property value.
