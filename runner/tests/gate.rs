@@ -597,3 +597,27 @@ fn the_reason_sam_validate_did_not_run_is_always_said() {
         text(&out)
     );
 }
+
+#[test]
+fn a_component_under_a_built_in_name_is_refused() {
+    let dir = project();
+    let wasm = dir.path().join("mine.wasm");
+    std::fs::write(&wasm, b"\0asm").unwrap();
+    let sha = common::sha256(&wasm);
+    let mut config = std::fs::read_to_string(dir.path().join("preflight.toml")).unwrap();
+    config.push_str(&format!(
+        "\n[policies.template]\npath = \"mine.wasm\"\nsha256 = \"{sha}\"\n"
+    ));
+    std::fs::write(dir.path().join("preflight.toml"), config).unwrap();
+    let out = run(dir.path(), &["check", "template.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("[policies.template] sets `path`, but `template` is a built-in policy"),
+        "{}",
+        text(&out)
+    );
+    let out = deploy(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!deployed(dir.path()));
+}

@@ -99,6 +99,17 @@ pub enum PolicySetError {
         #[source]
         source: LoadError,
     },
+    /// A component configured under a built-in's name would silently replace it.
+    #[error(
+        "[policies.{name}] sets `path`, but `{name}` is a built-in policy: give your component its own name (e.g. [policies.my-{name}]) so it runs beside the built-in instead of silently replacing it{}",
+        .config.as_ref().map(|c| format!(" (in {})", c.display())).unwrap_or_default()
+    )]
+    ShadowsBuiltin {
+        /// The built-in's name.
+        name: String,
+        /// The configuration file.
+        config: Option<PathBuf>,
+    },
     /// `--policy NAME` names no built-in and no configured policy.
     #[error("--policy {name}: no such policy (known: {known}){hint}")]
     UnknownOnly {
@@ -192,6 +203,12 @@ pub fn resolve(
         wanted.insert(builtin.name.to_string(), PolicyConfig::default());
     }
     for (name, policy) in &config.policies {
+        if policy.path.is_some() && builtins.iter().any(|b| b.name == name) {
+            return Err(PolicySetError::ShadowsBuiltin {
+                name: name.clone(),
+                config: config.source.clone(),
+            });
+        }
         wanted.insert(name.clone(), policy.clone());
     }
     guard::inputs::configure(
