@@ -231,3 +231,41 @@ fn init_writes_a_valid_commented_config_and_never_overwrites() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# edited\n");
 }
+
+/// The progress bar: drawn on stderr when it is a terminal (util-linux `script` gives
+/// the run one) and the audit takes more than a moment; never when stderr is a pipe.
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    let Some(corpus) = common::corpus("serverless-patterns") else {
+        return;
+    };
+    let bin = assert_cmd::cargo::cargo_bin("preflight");
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let command = format!(
+        "{} audit --sam off --format json -o {} {}",
+        bin.display(),
+        report.display(),
+        corpus.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("PREFLIGHT_CACHE_DIR", workspace().join("target/test-cache"))
+        .output()
+        .expect("script (util-linux) runs the audit on a pseudo-terminal");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains("checking") && screen.contains("templates"),
+        "no progress bar on a terminal: {screen}"
+    );
+    assert!(report.is_file());
+
+    let piped = preflight()
+        .args(["audit", "--sam", "off", "--format", "json", "-o"])
+        .arg(&report)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(!stderr.contains("checking"), "a bar on a pipe: {stderr}");
+}
