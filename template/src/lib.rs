@@ -22,6 +22,8 @@
 mod error;
 mod extensions;
 pub mod fs;
+#[doc(hidden)]
+pub mod fuzz;
 mod json;
 mod lines;
 mod pointer;

@@ -271,5 +271,31 @@ pub fn diff_models(
     ChangeSet::new(changes)
 }
 
+/// Body of the `diff` fuzz target (`fuzz/`), here so the test suite replays its corpus:
+/// `data` is two JSON templates separated by a NUL byte. The diff must not panic, a
+/// template compared with itself has no changes, and the digest is deterministic.
+#[doc(hidden)]
+pub fn fuzz(data: &[u8]) {
+    let mut parts = data.splitn(2, |b| *b == 0);
+    let parse = |bytes: Option<&[u8]>| -> Value {
+        bytes
+            .and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or(Value::Object(Default::default()))
+    };
+    let old = parse(parts.next());
+    let new = parse(parts.next());
+    let changes = diff(&old, &new);
+    assert_eq!(
+        changes.digest,
+        diff(&old, &new).digest,
+        "the digest is deterministic"
+    );
+    let _ = changes.tables();
+    assert!(
+        diff(&new, &new).is_empty(),
+        "a template compared with itself"
+    );
+}
+
 #[cfg(test)]
 mod tests;
