@@ -3,6 +3,7 @@
 //! decide what blocks, and sum up the verdict. Templates are checked in parallel on
 //! rayon's pool; `sam validate` runs on its own threads.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -167,12 +168,20 @@ impl Checker<'_> {
     /// finish: the command line draws its progress bar with it.
     pub fn run_observed(&self, paths: &[PathBuf], checked: &(dyn Fn() + Sync)) -> RunReport {
         let started = Instant::now();
+        // Every rule's metadata, for suppressions that name a peer tool's id: made once
+        // per run (it holds every rule's help text), not once per template.
+        let catalog: HashMap<String, preflight_policy::RuleInfo> = self
+            .policies
+            .iter()
+            .filter_map(|p| p.loaded.as_ref().ok())
+            .flat_map(|l| l.meta().rules.iter().map(|r| (r.id.clone(), r.clone())))
+            .collect();
         let (sam_results, mut templates) = std::thread::scope(|scope| {
             let sam = scope.spawn(|| self.sam_all(paths));
             let templates: Vec<TemplateReport> = paths
                 .par_iter()
                 .map(|p| {
-                    let report = self.check_one(p);
+                    let report = self.check_one(p, &catalog);
                     checked();
                     report
                 })
@@ -245,7 +254,11 @@ impl Checker<'_> {
         results.into_inner().unwrap_or_default()
     }
 
-    fn check_one(&self, path: &Path) -> TemplateReport {
+    fn check_one(
+        &self,
+        path: &Path,
+        catalog: &HashMap<String, preflight_policy::RuleInfo>,
+    ) -> TemplateReport {
         let started = Instant::now();
         let name = path.display().to_string();
         let template = match Template::load(path, &self.limits) {
@@ -319,16 +332,10 @@ impl Checker<'_> {
                 error.to_string(),
             ));
         }
-        let catalog: std::collections::HashMap<String, preflight_policy::RuleInfo> = self
-            .policies
-            .iter()
-            .filter_map(|p| p.loaded.as_ref().ok())
-            .flat_map(|l| l.meta().rules.iter().map(|r| (r.id.clone(), r.clone())))
-            .collect();
         decide::suppress::apply(
             &template,
             &mut findings,
-            &catalog,
+            catalog,
             self.suppressions,
             decide::suppress::today(),
         );
