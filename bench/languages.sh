@@ -4,26 +4,34 @@
 # runner/tests/fixtures/rego):
 #   1. the first compile of the component (once per machine and policy version);
 #   2. a cold `check` of one template with that policy alone, component cached
-#      (target for Python and JavaScript: <= 100 ms);
+#      (target for Python and JavaScript: <= 100 ms), and where its time goes (the
+#      host's debug log: mapping the compiled component, linking, the first call with
+#      the instantiation, the evaluation);
 #   3. the serverless-patterns audit with that policy alone (target: <= 2 s), and from
 #      it the warm cost of one evaluation.
-# Usage: bench/languages.sh [RUNS]   (after `make build test-deps`; writes nothing else)
+# Usage: bench/languages.sh [RUNS] [--write]   (after `make build test-deps`)
+#   --write  replaces the block between the bench/languages.sh markers in
+#            docs/benchmarks.md.
+# Takes a few minutes: building the Python and JavaScript components is most of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-runs=${1:-10}
-bin=$root/target/release/preflight
+runs=10
+write=no
+for arg in "$@"; do
+  case $arg in
+    --write) write=yes ;;
+    *) runs=$arg ;;
+  esac
+done
+bin=${PREFLIGHT:-$root/target/release/preflight}
 corpus=$root/../shared/corpus/serverless-patterns
 [ -x "$bin" ] || { echo "build first: make build" >&2; exit 2; }
-command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "SKIPPED: $corpus is absent" >&2; exit 0; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PREFLIGHT_CACHE_DIR=$work/cache NO_COLOR=1
-
-echo "machine: $(nproc) cores, $(uname -srm)"
-echo "templates: $(find "$corpus" -name 'template.y*ml' | wc -l) template.yaml/yml files under serverless-patterns"
-echo
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 build() { # lang -> prints the component path
   local lang=$1 dir=$work/acme-$1
@@ -37,31 +45,87 @@ build() { # lang -> prints the component path
   esac
 }
 
-ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.0f ms (min %.0f, max %.0f, %d runs)" % (r["mean"]*1e3, r["min"]*1e3, r["max"]*1e3, len(r["times"])))' "$1"; }
-seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; python3 -c "import time,sys; print('%.2f s' % (time.time()-float(sys.argv[1])))" "$s"; }
+# "median_wall_s min_wall_s median_cpu_s max_rss_mib" over N runs of one command.
+measure() {
+  local n=$1; shift
+  for _ in $(seq "$n"); do
+    /usr/bin/time -q -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+    tail -1 "$work/time"
+  done | python3 -c '
+import statistics, sys
+rows = [[float(x) for x in line.split()] for line in sys.stdin if line.strip()]
+wall = [r[0] for r in rows]
+cpu = [r[1] + r[2] for r in rows]
+print("%.3f %.3f %.3f %.0f" % (statistics.median_low(wall), min(wall), statistics.median_low(cpu), max(r[3] for r in rows) / 1024))'
+}
+ms() { python3 -c "import sys; print('%.0f' % (float(sys.argv[1]) * 1000))" "$1"; }
+# The host's own account of one cold check (the median of 5 runs of each step).
+breakdown() {
+  for _ in 1 2 3 4 5; do
+    PREFLIGHT_LOG=preflight=trace "$@" 2>&1 >/dev/null | grep -E ' (loaded|evaluated)' || true
+  done | python3 -c '
+import re, sys, statistics
+unit = {"ns": 1e-6, "µs": 1e-3, "ms": 1.0, "s": 1e3}
+steps = {}
+after_load = False
+for line in sys.stdin:
+    # Each run logs: the metadata call, "loaded", then the evaluation.
+    if " evaluated" in line and not after_load:
+        continue
+    after_load = " loaded" in line
+    for key, value, u in re.findall(r"(\w+)=([0-9.]+)(ns|µs|ms|s)\b", line):
+        key = "evaluate" if key == "elapsed" else key
+        steps.setdefault(key, []).append(float(value) * unit[u])
+order = ["component", "linked", "metadata", "evaluate"]
+print(" / ".join("%s %.1f" % (k, statistics.median(steps[k])) for k in order if k in steps) + " ms")'
+}
 
 template=$work/acme-python/tests/fixtures/bucket_versioning.yaml
-printf '| language | component | first compile | cold check, cached | audit, that policy alone | per evaluation, warm |\n|---|---|---|---|---|---|\n' > "$work/table"
+n=$(find "$corpus" -name 'template.y*ml' | wc -l)
+table=$work/table.md
+{
+  echo "| language | component | first compile | cold check, cached: wall (min) / CPU | its steps (host log, medians) | audit, that policy alone: wall / CPU | per evaluation, warm |"
+  echo "|---|---|---|---|---|---|---|"
+} > "$table"
 for lang in rust python js rego; do
   if [ "$lang" = rego ]; then
-    policy="--rego $root/runner/tests/fixtures/rego/policy/versioning.rego"; only=rego; size="(built-in)"
+    policy=(--rego "$root/runner/tests/fixtures/rego/policy/versioning.rego"); only=rego; size="(built-in)"
     first="(precompiled)"
   else
     wasm=$(build "$lang"); size=$(du -h "$wasm" | cut -f1)
     printf '[policies.acme-%s]\npath = "%s"\nsha256 = "%s"\n' "$lang" "$wasm" "$(sha256sum "$wasm" | cut -d' ' -f1)" > "$work/preflight.toml"
-    policy="--config $work/preflight.toml"; only=acme-$lang
+    policy=(--config "$work/preflight.toml"); only=acme-$lang
     rm -rf "$PREFLIGHT_CACHE_DIR"
-    first=$(seconds "$bin" check --sam off $policy --policy "$only" "$template")
+    read -r fw _ _ _ < <(measure 1 "$bin" check --sam off "${policy[@]}" --policy "$only" "$template")
+    first="$fw s"
   fi
-  # shellcheck disable=SC2086
-  hyperfine -N --style none --warmup 2 --runs "$runs" -i --export-json "$work/cold.json" \
-    "$bin check --sam off $policy --policy $only $template" >/dev/null 2>&1
-  hyperfine -N --style none --warmup 1 --runs 3 -i --export-json "$work/audit.json" \
-    "$bin audit --sam off $policy --policy $only $corpus" >/dev/null 2>&1
-  n=$(find "$corpus" -name 'template.y*ml' | wc -l)
-  per=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["results"][0]["mean"]; c=json.load(open(sys.argv[2]))["results"][0]["mean"]; print("%.2f ms" % ((a-c)*1e3/int(sys.argv[3])))' "$work/audit.json" "$work/cold.json" "$n")
-  echo "| $lang | $size | $first | $(ms "$work/cold.json") | $(ms "$work/audit.json") | $per |" >> "$work/table"
+  cold=("$bin" check --sam off "${policy[@]}" --policy "$only" "$template")
+  "${cold[@]}" >/dev/null 2>&1 || true
+  read -r cw cmin cc _ < <(measure "$runs" "${cold[@]}")
+  steps=$(breakdown "${cold[@]}")
+  read -r aw _ ac _ < <(measure 3 "$bin" audit --sam off "${policy[@]}" --policy "$only" "$corpus")
+  per=$(python3 -c 'import sys; print("%.2f ms" % ((float(sys.argv[1]) - float(sys.argv[2])) * 1e3 / int(sys.argv[3])))' "$aw" "$cw" "$n")
+  echo "| $lang | $size | $first | $(ms "$cw") ms ($(ms "$cmin")) / $(ms "$cc") ms | $steps | $aw s / $ac s | $per |" >> "$table"
 done
-cat "$work/table"
-echo
-echo "per evaluation, warm: (audit - cold check) / templates, on warm reusable instances (one per worker)."
+{
+  echo
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores ($(uname -srm)), load average $load_before before and $(cut -d' ' -f1-3 /proc/loadavg) after; cold check: median of $runs runs; audit: median of 3 over $n template.yaml/yml files. Per evaluation, warm: (audit - cold check) / templates, on warm reusable instances (one per worker)."
+} >> "$table"
+cat "$table"
+
+if [ "$write" = yes ]; then
+  python3 - "$table" <<'PY'
+import sys
+table = open(sys.argv[1]).read().rstrip("\n")
+path = "docs/benchmarks.md"
+text = open(path).read()
+start, end = "<!-- bench/languages.sh -->", "<!-- /bench/languages.sh -->"
+block = f"{start}\n{table}\n{end}"
+if start in text and end in text:
+    text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+else:
+    text = text.rstrip("\n") + "\n\n" + block + "\n"
+open(path, "w").write(text)
+PY
+  echo "wrote docs/benchmarks.md"
+fi
