@@ -153,11 +153,16 @@ fn named_like_template(path: &Path) -> bool {
     stem == "template" || stem.ends_with(".template")
 }
 
-/// A template has a top-level `Resources` key and something CloudFormation-specific: a
-/// format version, a transform, or a resource `Type` of `AWS::`/`Custom::`. This reads
-/// only the head of the file; loading proper (with its errors) comes later.
+/// A template is a mapping with a top-level `Resources` key and something
+/// CloudFormation-specific: a format version, a transform, or a resource `Type` of
+/// `AWS::`/`Custom::`. This reads only the head of the file; loading proper (with its
+/// errors) comes later. A list at the top (test cases that embed templates, a tool's
+/// report) is not a template, whatever it mentions.
 fn looks_like_template(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
+    if starts_with_a_list(&text) {
+        return false;
+    }
     let has_resources =
         text.lines().any(|l| l.starts_with("Resources:")) || text.contains("\"Resources\"");
     let cfn_marker = text.contains("AWSTemplateFormatVersion")
@@ -169,6 +174,18 @@ fn looks_like_template(head: &[u8]) -> bool {
         || text.contains("\"Type\":\"AWS::")
         || text.contains("Custom::");
     has_resources && cfn_marker
+}
+
+/// Whether the first document's top level is a sequence: its first significant line
+/// (after comments, directives and `---`) opens a JSON array or a YAML block item.
+fn starts_with_a_list(text: &str) -> bool {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !(l.is_empty() || l.starts_with('#') || l.starts_with('%') || *l == "---"));
+    let first = first.map(|l| l.strip_prefix("--- ").unwrap_or(l));
+    first.is_some_and(|l| l.starts_with('[') || l == "-" || l.starts_with("- "))
 }
 
 #[cfg(test)]
@@ -186,6 +203,15 @@ mod tests {
         let template = "Resources:\n  T:\n    Type: AWS::SNS::Topic\n";
         write("app/template.yaml", template);
         write("app/config.yaml", "name: not a template\n");
+        // Lists that embed templates (cfn-guard's test cases, a tool's report).
+        write(
+            "app/cases.json",
+            "[{\"input\": {\"Resources\": {\"T\": {\"Type\": \"AWS::SNS::Topic\"}}}}]",
+        );
+        write(
+            "app/cases.yaml",
+            "# cases\n---\n- {\"Resources\": {\"T\": {\"Type\": \"AWS::SNS::Topic\"}}}\n",
+        );
         write("app/.aws-sam/build/template.yaml", template);
         write(
             "cdk.out/Stack.template.json",
