@@ -1,7 +1,7 @@
 //! Parity with cfn_nag: for every cfn_nag rule id that a rule of ours claims as an
 //! equivalent, our verdict on a template (one of the claiming rules fired) agrees with
-//! cfn_nag's expectation (the id fires, or stays clean) on at least 95% of the templates
-//! the expectation covers.
+//! cfn_nag's expectation (the id fires, or stays clean) on at least 97% of the
+//! (template, id) pairs cfn_nag's spec expectations cover, and 95% of our own templates'.
 //!
 //! Two sets of templates:
 //!
@@ -502,9 +502,10 @@ fn agrees_with_cfn_nag_on_its_spec_templates() {
     tally.print("cfn_nag spec templates: agreement per claimed cfn_nag id");
     let (agree, total) = tally.overall();
     assert!(total > 0, "no expectation covers a claimed id");
+    // Issue 14's bar: 97% over every claimed id.
     assert!(
-        pct(agree, total) >= 95.0,
-        "agreement {agree}/{total} is below 95%"
+        pct(agree, total) >= 97.0,
+        "agreement {agree}/{total} is below 97%"
     );
 }
 
