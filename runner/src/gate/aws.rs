@@ -25,6 +25,24 @@ pub enum AwsError {
     /// The CLI failed.
     #[error("{0}")]
     Failed(String),
+    /// The CLI could not be started, or waited for.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was tried: ``cannot run `aws cloudformation ...` ``.
+        what: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The CLI printed something other than JSON.
+    #[error("`{command}` printed something other than JSON: {source}")]
+    NotJson {
+        /// The command, as shown.
+        command: String,
+        /// The parser's reason.
+        #[source]
+        source: serde_json::Error,
+    },
     /// SIGINT or SIGTERM arrived.
     #[error("interrupted by {0}")]
     Interrupted(String),
@@ -118,13 +136,14 @@ impl Aws {
             .stderr(Stdio::piped())
             .kill_on_drop(true);
         let shown = format!("aws cloudformation {}", args.join(" "));
-        let child = command
-            .spawn()
-            .map_err(|e| AwsError::Failed(format!("cannot run `{shown}`: {e}")))?;
+        let child = command.spawn().map_err(|source| AwsError::Io {
+            what: format!("cannot run `{shown}`"),
+            source,
+        })?;
         let output = tokio::select! {
             output = tokio::time::timeout(AWS_TIMEOUT, child.wait_with_output()) => match output {
                 Ok(Ok(output)) => output,
-                Ok(Err(e)) => return Err(AwsError::Failed(format!("`{shown}`: {e}"))),
+                Ok(Err(source)) => return Err(AwsError::Io { what: format!("`{shown}`"), source }),
                 Err(_) => return Err(AwsError::Failed(format!("`{shown}` did not answer within {AWS_TIMEOUT:?}"))),
             },
             sig = interrupts.recv() => return Err(AwsError::Interrupted(sig.as_str().to_string())),
@@ -142,8 +161,9 @@ impl Aws {
             }
             return Err(AwsError::Failed(format!("`{shown}` failed: {stderr}")));
         }
-        serde_json::from_slice(&output.stdout).map_err(|e| {
-            AwsError::Failed(format!("`{shown}` printed something other than JSON: {e}"))
+        serde_json::from_slice(&output.stdout).map_err(|source| AwsError::NotJson {
+            command: shown,
+            source,
         })
     }
 
@@ -271,4 +291,54 @@ pub fn parse_events(v: &Value, stack: &str) -> Vec<StackEvent> {
 /// Parses an ISO 8601 timestamp as the AWS CLI prints them (`Z` or `+00:00`).
 pub fn parse_time(text: &str) -> Option<jiff::Timestamp> {
     text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn call(program: &str) -> AwsError {
+        let aws = Aws {
+            program: PathBuf::from(program),
+            region: None,
+            endpoint: None,
+            env: Vec::new(),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut interrupts = Interrupts::install().unwrap();
+            aws.call(&["describe-stacks"], &mut interrupts)
+                .await
+                .unwrap_err()
+        })
+    }
+
+    /// The messages say what was run; the causes stay attached as sources.
+    #[test]
+    fn cli_errors_keep_their_causes() {
+        let missing = call("/nonexistent/aws");
+        assert!(
+            missing
+                .to_string()
+                .starts_with("cannot run `aws cloudformation describe-stacks`: "),
+            "{missing}"
+        );
+        let io = missing.source().unwrap().downcast_ref::<std::io::Error>();
+        assert_eq!(io.unwrap().kind(), std::io::ErrorKind::NotFound);
+
+        // `echo` answers, but not in JSON.
+        let text = call("echo");
+        assert!(
+            text.to_string().starts_with(
+                "`aws cloudformation describe-stacks` printed something other than JSON: "
+            ),
+            "{text}"
+        );
+        assert!(text.source().unwrap().is::<serde_json::Error>());
+    }
 }
