@@ -94,11 +94,11 @@ pub fn record(
     std::fs::create_dir_all(state.root()).map_err(io)?;
     let mut line = serde_json::to_string(&approved).map_err(|e| io(e.into()))?;
     line.push('\n');
-    let mut out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&file)
-        .map_err(io)?;
+    let mut out = super::nofollow::open_no_follow(
+        &file,
+        std::fs::OpenOptions::new().create(true).append(true),
+    )
+    .map_err(io)?;
     out.write_all(line.as_bytes())
         .and_then(|_| out.sync_all())
         .map_err(io)?;
@@ -163,5 +163,22 @@ mod tests {
         let found = find(&state, DIGEST).unwrap().unwrap();
         assert_eq!(found.reason, "reviewed");
         assert!(find(&state, &DIGEST.replace('5', "6")).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_approvals_file_replaced_by_a_link_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::new(dir.path().join(".preflight"));
+        std::fs::create_dir_all(state.root()).unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, "keep\n").unwrap();
+        std::os::unix::fs::symlink(&target, path(&state)).unwrap();
+        let err = record(&state, DIGEST, "reviewed", true).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("approvals.jsonl: it is a symbolic link"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep\n");
     }
 }

@@ -117,7 +117,7 @@ impl AuditLog {
     /// Opens (creating) `path` for appending, without following a symbolic link in
     /// its place; anything but a regular file is refused.
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
-        let file = super::state::open_no_follow(
+        let file = super::nofollow::open_no_follow(
             path,
             std::fs::OpenOptions::new().create(true).append(true),
         )

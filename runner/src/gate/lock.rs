@@ -62,7 +62,7 @@ impl DeployLock {
             source,
         };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let mut file = super::state::open_no_follow(
+        let mut file = super::nofollow::open_no_follow(
             &path,
             OpenOptions::new()
                 .read(true)

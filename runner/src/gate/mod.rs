@@ -27,6 +27,7 @@ pub mod changes;
 pub mod command;
 pub mod lock;
 pub mod markers;
+pub mod nofollow;
 pub mod outcome;
 pub mod prompt;
 pub mod report;
@@ -148,7 +149,7 @@ impl<'a> Deployment<'a> {
         // link) is not a first deploy: the changes could not be compared.
         let (existed, unusable_baseline) = match std::fs::symlink_metadata(&state_path) {
             Ok(m) if m.is_file() => (true, None),
-            Ok(m) => (true, Some(state::not_followed(&m))),
+            Ok(m) => (true, Some(nofollow::not_followed(&m))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, None),
             Err(e) => (true, Some(e)),
         };
