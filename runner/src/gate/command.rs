@@ -211,27 +211,18 @@ pub async fn run(
         pumps.push(tokio::spawn(pump(err, capture.clone(), err_live)));
     }
 
-    let mut timeout_at = options.timeout.map(|t| started + t);
-    let mut kill_at: Option<Instant> = None;
+    let mut escalation = Escalation {
+        group,
+        grace: options.grace,
+        timeout_at: options.timeout.map(|t| started + t),
+        kill_at: None,
+    };
     let status = loop {
         tokio::select! {
             status = child.wait() => break status,
-            sig = interrupts.recv() => {
-                tracing::info!("received {sig}; forwarding it to the deploy command's process group");
-                report.interrupted.get_or_insert_with(|| sig.as_str().to_string());
-                signal_group(group, sig);
-                kill_at.get_or_insert(Instant::now() + options.grace);
-            }
-            _ = sleep_until(timeout_at) => {
-                report.timed_out = true;
-                timeout_at = None;
-                signal_group(group, Signal::SIGTERM);
-                kill_at.get_or_insert(Instant::now() + options.grace);
-            }
-            _ = sleep_until(kill_at) => {
-                signal_group(group, Signal::SIGKILL);
-                kill_at = None;
-            }
+            sig = interrupts.recv() => escalation.interrupted(sig, &mut report),
+            _ = sleep_until(escalation.timeout_at) => escalation.timed_out(&mut report),
+            _ = sleep_until(escalation.kill_at) => escalation.kill(),
         }
     };
     // The command has exited, but processes it started in the background may still
@@ -268,22 +259,9 @@ pub async fn run(
         }
         tokio::select! {
             _ = tokio::time::sleep(GROUP_POLL) => {}
-            sig = interrupts.recv() => {
-                tracing::info!("received {sig}; forwarding it to the deploy command's process group");
-                report.interrupted.get_or_insert_with(|| sig.as_str().to_string());
-                signal_group(group, sig);
-                kill_at.get_or_insert(Instant::now() + options.grace);
-            }
-            _ = sleep_until(timeout_at) => {
-                report.timed_out = true;
-                timeout_at = None;
-                signal_group(group, Signal::SIGTERM);
-                kill_at.get_or_insert(Instant::now() + options.grace);
-            }
-            _ = sleep_until(kill_at) => {
-                signal_group(group, Signal::SIGKILL);
-                kill_at = None;
-            }
+            sig = interrupts.recv() => escalation.interrupted(sig, &mut report),
+            _ = sleep_until(escalation.timeout_at) => escalation.timed_out(&mut report),
+            _ = sleep_until(escalation.kill_at) => escalation.kill(),
         }
     }
     if !report.stragglers.is_empty() {
@@ -318,6 +296,39 @@ pub async fn run(
         report.markers = std::mem::take(&mut capture.markers);
     }
     report
+}
+
+/// How the command's process group is stopped: the timeout sends SIGTERM, an interrupt
+/// is forwarded, and either is followed by SIGKILL after the grace period. The same
+/// escalation holds while the command runs and while its stragglers are waited for.
+struct Escalation {
+    group: Option<Pid>,
+    grace: Duration,
+    timeout_at: Option<Instant>,
+    kill_at: Option<Instant>,
+}
+
+impl Escalation {
+    fn interrupted(&mut self, sig: Signal, report: &mut CommandReport) {
+        tracing::info!("received {sig}; forwarding it to the deploy command's process group");
+        report
+            .interrupted
+            .get_or_insert_with(|| sig.as_str().to_string());
+        signal_group(self.group, sig);
+        self.kill_at.get_or_insert(Instant::now() + self.grace);
+    }
+
+    fn timed_out(&mut self, report: &mut CommandReport) {
+        report.timed_out = true;
+        self.timeout_at = None;
+        signal_group(self.group, Signal::SIGTERM);
+        self.kill_at.get_or_insert(Instant::now() + self.grace);
+    }
+
+    fn kill(&mut self) {
+        signal_group(self.group, Signal::SIGKILL);
+        self.kill_at = None;
+    }
 }
 
 async fn sleep_until(at: Option<Instant>) {
