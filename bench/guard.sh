@@ -15,14 +15,8 @@
 # PREFLIGHT=path/to/preflight and CFN_GUARD=path/to/cfn-guard override the binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=3
-write=no
-for arg in "$@"; do
-  case $arg in
-    --write) write=yes ;;
-    *) runs=$arg ;;
-  esac
-done
+source bench/lib.sh
+bench_args 3 "$@"
 bin=${PREFLIGHT:-target/release/preflight}
 guard=${CFN_GUARD:-target/tools/bin/cfn-guard}
 shared=../shared/corpus

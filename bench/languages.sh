@@ -16,14 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-runs=10
-write=no
-for arg in "$@"; do
-  case $arg in
-    --write) write=yes ;;
-    *) runs=$arg ;;
-  esac
-done
+source bench/lib.sh
+bench_args 10 "$@"
 bin=${PREFLIGHT:-$root/target/release/preflight}
 corpus=$root/../shared/corpus/serverless-patterns
 [ -x "$bin" ] || { echo "build first: make build" >&2; exit 2; }
@@ -114,18 +108,5 @@ done
 cat "$table"
 
 if [ "$write" = yes ]; then
-  python3 - "$table" <<'PY'
-import sys
-table = open(sys.argv[1]).read().rstrip("\n")
-path = "docs/benchmarks.md"
-text = open(path).read()
-start, end = "<!-- bench/languages.sh -->", "<!-- /bench/languages.sh -->"
-block = f"{start}\n{table}\n{end}"
-if start in text and end in text:
-    text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w").write(text)
-PY
-  echo "wrote docs/benchmarks.md"
+  write_block bench/languages.sh "$table"
 fi

@@ -8,14 +8,8 @@
 # PREFLIGHT=path/to/preflight overrides the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=3
-write=no
-for arg in "$@"; do
-  case $arg in
-    --write) write=yes ;;
-    *) runs=$arg ;;
-  esac
-done
+source bench/lib.sh
+bench_args 3 "$@"
 bin=${PREFLIGHT:-target/release/preflight}
 loader=target/release/examples/load_timed
 [ -x "$bin" ] || { echo "build first: make build (or set PREFLIGHT)" >&2; exit 2; }

@@ -14,14 +14,8 @@
 # Takes about two minutes on a quiet 2-core machine (cfn-lint alone about one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=5
-write=no
-for arg in "$@"; do
-  case $arg in
-    --write) write=yes ;;
-    *) runs=$arg ;;
-  esac
-done
+source bench/lib.sh
+bench_args 5 "$@"
 bin=${PREFLIGHT:-target/release/preflight}
 venv=target/venv/bin
 corpus=../shared/corpus/serverless-patterns
@@ -99,18 +93,5 @@ table=$work/table.md
 cat "$table"
 
 if [ "$write" = yes ]; then
-  python3 - "$table" <<'PY'
-import sys
-table = open(sys.argv[1]).read().rstrip("\n")
-path = "docs/benchmarks.md"
-text = open(path).read()
-start, end = "<!-- bench/schema.sh -->", "<!-- /bench/schema.sh -->"
-block = f"{start}\n{table}\n{end}"
-if start in text and end in text:
-    text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w").write(text)
-PY
-  echo "wrote docs/benchmarks.md"
+  write_block bench/schema.sh "$table"
 fi
