@@ -39,19 +39,6 @@ build() { # lang -> prints the component path
   esac
 }
 
-# "median_wall_s min_wall_s median_cpu_s max_rss_mib" over N runs of one command.
-measure() {
-  local n=$1; shift
-  for _ in $(seq "$n"); do
-    /usr/bin/time -q -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-    tail -1 "$work/time"
-  done | python3 -c '
-import statistics, sys
-rows = [[float(x) for x in line.split()] for line in sys.stdin if line.strip()]
-wall = [r[0] for r in rows]
-cpu = [r[1] + r[2] for r in rows]
-print("%.3f %.3f %.3f %.0f" % (statistics.median_low(wall), min(wall), statistics.median_low(cpu), max(r[3] for r in rows) / 1024))'
-}
 ms() { python3 -c "import sys; print('%.0f' % (float(sys.argv[1]) * 1000))" "$1"; }
 # The host's own account of one cold check (the median of 5 runs of each step).
 breakdown() {

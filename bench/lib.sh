@@ -34,3 +34,22 @@ open(path, "w").write(text)
 PY
   echo "wrote docs/benchmarks.md"
 }
+
+# measure N COMMAND...: "median_wall_s min_wall_s median_cpu_s max_rss_mib" over N runs of
+# COMMAND (GNU time; CPU = user + system: on a shared machine wall time also counts
+# waiting for a core).
+measure() {
+  local n=$1 out
+  shift
+  out=$(mktemp)
+  for _ in $(seq "$n"); do
+    /usr/bin/time -q -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>&1 || true
+    tail -1 "$out"
+  done | python3 -c '
+import statistics, sys
+rows = [[float(x) for x in line.split()] for line in sys.stdin if line.strip()]
+wall = [r[0] for r in rows]
+cpu = [r[1] + r[2] for r in rows]
+print("%.3f %.3f %.3f %.0f" % (statistics.median_low(wall), min(wall), statistics.median_low(cpu), max(r[3] for r in rows) / 1024))'
+  rm -f "$out"
+}

@@ -30,20 +30,6 @@ find "$corpus" -name 'template.y*ml' | sort > "$work/list"
 mapfile -t files < "$work/list"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# "median_wall_s min_wall_s median_cpu_s max_rss_mib" over N runs of one command
-# (CPU = user + system: on a shared machine wall time also counts waiting for a core).
-measure() {
-  local n=$1; shift
-  for _ in $(seq "$n"); do
-    /usr/bin/time -q -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-    tail -1 "$work/time"
-  done | python3 -c '
-import statistics, sys
-rows = [[float(x) for x in line.split()] for line in sys.stdin if line.strip()]
-wall = [r[0] for r in rows]
-cpu = [r[1] + r[2] for r in rows]
-print("%.3f %.3f %.2f %.0f" % (statistics.median_low(wall), min(wall), statistics.median_low(cpu), max(r[3] for r in rows) / 1024))'
-}
 
 read -r all_w all_min all_c all_m < <(measure "$runs" "$bin" audit "${files[@]}" --sam off --format json)
 read -r nos_w nos_min nos_c nos_m < <(measure "$runs" "$bin" audit "${files[@]}" --sam off --format json --policy template --policy security)
