@@ -111,6 +111,35 @@ pub struct DeployConfig {
     /// preflight's own environment win.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// `[[deploy.smoke]]`: checks run after a verified deploy, in order; any that fails
+    /// fails the deploy (exit 4) and keeps the previous baseline.
+    #[serde(default)]
+    pub smoke: Vec<SmokeCheck>,
+}
+
+/// One smoke check: exactly one of `command` (run in the project directory with the
+/// stack's outputs as `PREFLIGHT_OUTPUT_<Key>`), `url` (GET, `${OutputKey}` replaced by
+/// the output's value) or `output` (GET the URL the stack output holds, plus `path`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SmokeCheck {
+    /// The name shown in the report (default: the command or the URL).
+    pub name: Option<String>,
+    /// A command: a string run by `sh -c`, or an argument list. Passes when it exits 0.
+    pub command: Option<Command>,
+    /// A URL to GET, e.g. `"${ApiUrl}health"`.
+    pub url: Option<String>,
+    /// A stack output whose value is the URL to GET.
+    pub output: Option<String>,
+    /// Appended to the output's URL (with `output` only), e.g. `"/health"`.
+    pub path: Option<String>,
+    /// The HTTP status the GET must answer (default 200).
+    #[serde(default, deserialize_with = "de_http_status")]
+    #[schemars(with = "Option<u16>", range(min = 100, max = 599))]
+    pub expect_status: Option<u16>,
+    /// Stop the check after this long (default 30s).
+    #[serde(default, deserialize_with = "de_duration")]
+    pub timeout: Option<String>,
 }
 
 /// A command line: a shell string or an argument vector.
@@ -362,6 +391,17 @@ impl Config {
                 });
             }
         }
+        for (index, check) in self.deploy.smoke.iter().enumerate() {
+            if let Err((key, message)) = check.validate() {
+                let (line, column) = smoke_position(text, index, key);
+                return Err(ConfigError::At {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!("[[deploy.smoke]] #{}: {message}", index + 1),
+                });
+            }
+        }
         Ok(())
     }
 
@@ -396,6 +436,153 @@ impl Config {
         }
         limits
     }
+}
+
+impl SmokeCheck {
+    /// Settings that must go together; the error names the key to point at (none:
+    /// the check's table).
+    fn validate(&self) -> Result<(), (Option<&'static str>, String)> {
+        let kinds = [
+            self.command.is_some(),
+            self.url.is_some(),
+            self.output.is_some(),
+        ];
+        match kinds.iter().filter(|k| **k).count() {
+            1 => {}
+            0 => {
+                return Err((
+                    None,
+                    "give one of `command`, `url` or `output` (the stack output holding a URL)"
+                        .into(),
+                ));
+            }
+            _ => {
+                let second = if self.command.is_some() && self.url.is_some() {
+                    "url"
+                } else {
+                    "output"
+                };
+                return Err((
+                    Some(second),
+                    "`command`, `url` and `output` exclude each other: one kind of check per entry"
+                        .into(),
+                ));
+            }
+        }
+        if self.path.is_some() && self.output.is_none() {
+            return Err((
+                Some("path"),
+                "`path` goes with `output` (write the whole address in `url`)".into(),
+            ));
+        }
+        if self.expect_status.is_some() && self.command.is_some() {
+            return Err((
+                Some("expect-status"),
+                "`expect-status` is for `url` or `output` checks; a command passes when it exits 0"
+                    .into(),
+            ));
+        }
+        match &self.command {
+            Some(Command::Shell(s)) if s.trim().is_empty() => {
+                return Err((Some("command"), "the command is empty".into()));
+            }
+            Some(Command::Args(a)) if a.first().is_none_or(|p| p.is_empty()) => {
+                return Err((
+                    Some("command"),
+                    "the argument list needs a program first".into(),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(output) = &self.output
+            && !is_output_key(output)
+        {
+            return Err((
+                Some("output"),
+                format!("`{output}` is not a stack output name (letters and digits)"),
+            ));
+        }
+        if let Some(url) = &self.url {
+            let refs = url_references(url).map_err(|m| (Some("url"), m))?;
+            if refs.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
+                return Err((
+                    Some("url"),
+                    format!("`{url}` is not an http:// or https:// URL"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `key` can name a stack output (CloudFormation's logical ids are
+/// alphanumeric).
+pub fn is_output_key(key: &str) -> bool {
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The stack outputs `${Key}` in `url` names, in order; an unclosed `${` or a name
+/// that is no output name is an error.
+pub fn url_references(url: &str) -> Result<Vec<&str>, String> {
+    let mut refs = Vec::new();
+    let mut rest = url;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("`${{` without a closing `}}` in `{url}`"))?;
+        let key = &after[..end];
+        if !is_output_key(key) {
+            return Err(format!(
+                "`${{{key}}}` in `{url}` is not a stack output name (letters and digits)"
+            ));
+        }
+        refs.push(key);
+        rest = &after[end + 1..];
+    }
+    Ok(refs)
+}
+
+/// Where the `index`-th `[[deploy.smoke]]` entry (or its `key`) starts in `text`.
+fn smoke_position(text: &str, index: usize, key: Option<&str>) -> (usize, usize) {
+    let offset = toml::de::DeTable::parse(text).ok().and_then(|root| {
+        let (_, deploy) = root
+            .into_inner()
+            .into_iter()
+            .find(|(k, _)| k.get_ref() == "deploy")?;
+        let toml::de::DeValue::Table(deploy) = deploy.into_inner() else {
+            return None;
+        };
+        let (_, smoke) = deploy.into_iter().find(|(k, _)| k.get_ref() == "smoke")?;
+        let toml::de::DeValue::Array(entries) = smoke.into_inner() else {
+            return None;
+        };
+        let entry = entries.into_iter().nth(index)?;
+        let entry_start = entry.span().start;
+        let toml::de::DeValue::Table(table) = entry.into_inner() else {
+            return Some(entry_start);
+        };
+        let found = key.and_then(|key| {
+            table
+                .into_iter()
+                .find(|(k, _)| k.get_ref() == key)
+                .map(|(k, _)| k.span().start)
+        });
+        Some(found.unwrap_or(entry_start))
+    });
+    line_column(text, offset.unwrap_or(0))
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// The most `[sandbox] timeout-ms` may be.
@@ -436,6 +623,10 @@ fn de_sam_timeout<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>,
     bounded(d, 1, MAX_SAM_TIMEOUT_SECONDS, "seconds")
 }
 
+fn de_http_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    bounded(d, 100, 599, "(an HTTP status)")
+}
+
 fn de_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(d)?;
     parse_duration(&text).map_err(serde::de::Error::custom)?;
@@ -462,11 +653,7 @@ fn key_position(text: &str, keys: &[&str]) -> (usize, usize) {
         }
         found
     });
-    let offset = offset.unwrap_or(0).min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    line_column(text, offset.unwrap_or(0))
 }
 
 /// A SHA-256 written as 64 hexadecimal digits.
@@ -595,6 +782,108 @@ rule.TPL001 = { severity = "critical" }
         let t = config.policy("template");
         assert_eq!(t.enforcement, Some(Enforcement::Advisory));
         assert_eq!(t.rule["TPL001"].severity, Some(Severity::Critical));
+    }
+
+    #[test]
+    fn smoke_checks_parse() {
+        let text = r#"
+[deploy]
+stack = "demo"
+
+[[deploy.smoke]]
+name = "health"
+output = "ApiUrl"
+path = "/health"
+expect-status = 204
+timeout = "5s"
+
+[[deploy.smoke]]
+command = ["./check.sh", "--quick"]
+
+[[deploy.smoke]]
+url = "${ApiUrl}items"
+"#;
+        let config = Config::parse(text, Path::new("p.toml")).unwrap();
+        let smoke = &config.deploy.smoke;
+        assert_eq!(smoke.len(), 3);
+        assert_eq!(smoke[0].expect_status, Some(204));
+        assert_eq!(
+            smoke[1].command,
+            Some(Command::Args(vec!["./check.sh".into(), "--quick".into()]))
+        );
+        assert_eq!(url_references("${ApiUrl}items").unwrap(), ["ApiUrl"]);
+        let schema = Config::json_schema().to_string();
+        assert!(schema.contains("expect-status"), "{schema}");
+    }
+
+    #[test]
+    fn bad_smoke_checks_are_refused_at_their_line() {
+        for (text, line, expected) in [
+            (
+                "[deploy]\n[[deploy.smoke]]\nname = \"x\"\n",
+                "line 2",
+                "give one of `command`, `url` or `output`",
+            ),
+            (
+                "[[deploy.smoke]]\ncommand = \"true\"\n\n[[deploy.smoke]]\ncommand = \"true\"\nurl = \"http://x\"\n",
+                "line 6",
+                "#2: `command`, `url` and `output` exclude each other",
+            ),
+            (
+                "[[deploy.smoke]]\nurl = \"http://x\"\npath = \"/a\"\n",
+                "line 3",
+                "`path` goes with `output`",
+            ),
+            (
+                "[[deploy.smoke]]\ncommand = \"true\"\nexpect-status = 200\n",
+                "line 3",
+                "`expect-status` is for `url` or `output` checks",
+            ),
+            (
+                "[[deploy.smoke]]\ncommand = []\n",
+                "line 2",
+                "needs a program",
+            ),
+            (
+                "[[deploy.smoke]]\nurl = \"${ApiUrl\"\n",
+                "line 2",
+                "without a closing",
+            ),
+            (
+                "[[deploy.smoke]]\nurl = \"ftp://x\"\n",
+                "line 2",
+                "not an http:// or https:// URL",
+            ),
+            (
+                "[[deploy.smoke]]\noutput = \"Api-Url\"\n",
+                "line 2",
+                "not a stack output name",
+            ),
+            // Checked while read: toml's own error, at the value.
+            (
+                "[[deploy.smoke]]\nurl = \"http://x\"\nexpect-status = 99\n",
+                "line 3",
+                "out of range",
+            ),
+            (
+                "[[deploy.smoke]]\nurl = \"http://x\"\ntimeout = \"soon\"\n",
+                "line 3",
+                "not a duration",
+            ),
+            (
+                "[[deploy.smoke]]\nurl = \"http://x\"\nexpect = 200\n",
+                "line 3",
+                "unknown field `expect`",
+            ),
+        ] {
+            let err = Config::parse(text, Path::new("p.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(line) && err.contains(expected),
+                "{text}: {err}"
+            );
+        }
     }
 
     #[test]

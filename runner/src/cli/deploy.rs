@@ -59,6 +59,9 @@ pub struct DeployArgs {
     /// Do not check the stack with the aws CLI after the command.
     #[arg(long)]
     no_verify: bool,
+    /// Do not run the smoke checks of [[deploy.smoke]] after the deploy.
+    #[arg(long)]
+    no_smoke: bool,
     /// Run `sam validate`: when on PATH (auto), always (required), or never (off).
     #[arg(long, value_enum, value_name = "MODE")]
     sam: Option<SamMode>,
@@ -245,6 +248,11 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
                 .filter(|(k, _)| std::env::var_os(k).is_none_or(|v| v.is_empty()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            smoke: if args.no_smoke {
+                Vec::new()
+            } else {
+                config.deploy.smoke.clone()
+            },
         });
     }
     if !args.plan {

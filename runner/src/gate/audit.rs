@@ -101,6 +101,10 @@ pub struct AuditEntry {
     pub user: String,
     /// Wall time of the whole run.
     pub duration_ms: u64,
+    /// Wall time of the deploy command, when it started (what [`super::estimate`]
+    /// reads; absent from lines written before it was recorded).
+    #[serde(default)]
+    pub deploy_ms: Option<u64>,
     /// Whether the baseline was replaced.
     pub state_written: bool,
 }
@@ -206,6 +210,7 @@ mod tests {
             overrides: vec![],
             user: "alice".into(),
             duration_ms: 5,
+            deploy_ms: Some(3),
             state_written: true,
         };
         append(&path, &entry).unwrap();

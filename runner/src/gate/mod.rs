@@ -25,12 +25,14 @@ pub mod audit;
 pub mod aws;
 pub mod changes;
 pub mod command;
+pub mod estimate;
 pub mod lock;
 pub mod markers;
 pub mod nofollow;
 pub mod outcome;
 pub mod prompt;
 pub mod report;
+pub mod smoke;
 pub mod state;
 pub mod target;
 pub mod verify;
@@ -119,6 +121,9 @@ pub struct RunSettings {
     /// Extra environment for the command and the `aws` CLI (`[deploy.env]`, less
     /// what preflight's own environment already sets).
     pub env: Vec<(String, String)>,
+    /// The smoke checks to run after a verified deploy (`[[deploy.smoke]]`; none with
+    /// `--no-smoke`).
+    pub smoke: Vec<crate::config::SmokeCheck>,
 }
 
 /// One gated deploy, step by step.
@@ -208,8 +213,10 @@ impl<'a> Deployment<'a> {
                 approval: None,
                 approve_command: None,
             },
+            estimate: None,
             deploy: None,
             verify: None,
+            smoke: None,
             state: StateReport {
                 path: display_path(&state_path, &setup.cwd),
                 existed,
@@ -382,6 +389,17 @@ impl<'a> Deployment<'a> {
         };
         // The start goes to the audit log before the command runs: a run that is killed
         // still leaves its trace, and a log that cannot take it stops the deploy here.
+        self.report.estimate = estimate::from_log(
+            &self.setup.state.audit_log(),
+            estimate::Subject {
+                stack: target.stack.as_deref(),
+                template: &self.report.template,
+            },
+        );
+        if let Some(e) = &self.report.estimate {
+            // Beside the gate's other progress on stderr, before the command's output.
+            eprintln!("{}", e.line());
+        }
         let mut start = self.audit_entry();
         start.event = AuditEvent::Start;
         if let Err(e) = self.append_audit(&start) {
@@ -469,6 +487,9 @@ impl<'a> Deployment<'a> {
                 };
                 self.report
                     .phase(PhaseName::Deploy, deploy_status, command.duration_ms);
+                if let Some(e) = &mut self.report.estimate {
+                    e.actual_ms = Some(command.duration_ms);
+                }
                 let verify_status = match verify.status {
                     verify::VerifyStatus::Passed => PhaseStatus::Passed,
                     verify::VerifyStatus::Failed => PhaseStatus::Failed,
@@ -481,6 +502,57 @@ impl<'a> Deployment<'a> {
                 }
                 self.report.deploy = Some(command);
                 self.report.verify = Some(verify);
+            }
+            Err(message) => self.fail(message),
+        }
+        self.smoke(settings, &runtime);
+    }
+
+    /// Runs the smoke checks after a verified deploy; one that fails fails the deploy.
+    fn smoke(&mut self, settings: &RunSettings, runtime: &tokio::runtime::Runtime) {
+        let Some(verify) = &self.report.verify else {
+            return;
+        };
+        if settings.smoke.is_empty()
+            || self.report.outcome != Outcome::Pending
+            || verify.status != verify::VerifyStatus::Passed
+        {
+            return;
+        }
+        let target = self.setup.target;
+        let stack = &verify.stack;
+        let unknown = (!stack.checked).then(|| {
+            stack
+                .skipped
+                .clone()
+                .unwrap_or_else(|| "the stack was not checked".into())
+        });
+        let input = smoke::SmokeInput {
+            checks: &settings.smoke,
+            outputs: &stack.outputs,
+            outputs_unknown: unknown.as_deref(),
+            stack: target.stack.as_deref(),
+            dir: &target.project_dir,
+            env: &settings.env,
+        };
+        let report = runtime.block_on(async {
+            match Interrupts::install() {
+                Ok(mut interrupts) => Ok(smoke::run(&input, &mut interrupts).await),
+                Err(e) => Err(format!("cannot install signal handlers: {e}")),
+            }
+        });
+        match report {
+            Ok(report) => {
+                let status = if report.passed() {
+                    PhaseStatus::Passed
+                } else {
+                    self.report.outcome = Outcome::Failed;
+                    self.report.reasons.extend(report.reasons());
+                    PhaseStatus::Failed
+                };
+                self.report
+                    .phase(PhaseName::Smoke, status, report.duration_ms);
+                self.report.smoke = Some(report);
             }
             Err(message) => self.fail(message),
         }
@@ -595,6 +667,11 @@ impl<'a> Deployment<'a> {
                 .collect(),
             user: audit::current_user(),
             duration_ms: r.duration_ms,
+            deploy_ms: r
+                .deploy
+                .as_ref()
+                .filter(|d| d.started)
+                .map(|d| d.duration_ms),
             state_written: r.state.written,
         }
     }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod kits;
+pub mod moto;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

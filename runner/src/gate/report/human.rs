@@ -12,7 +12,9 @@ use crate::decide::Verdict;
 use crate::evaluate::sam::SamStatus;
 use crate::gate::approval::ApprovalStatus;
 use crate::gate::changes::SecurityChanges;
+use crate::gate::estimate::{self, Estimate};
 use crate::gate::outcome::Outcome;
+use crate::gate::smoke::{SmokeReport, SmokeStatus};
 use crate::gate::verify::{ResourceChange, VerifyStatus};
 use crate::style::{BOLD, DIM, GREEN, RED, RESET, YELLOW};
 
@@ -267,6 +269,9 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
             plural(d.output_lines)
         )?;
     }
+    if let Some(e) = &r.estimate {
+        write_estimate(e, out)?;
+    }
     if let Some(v) = &r.verify {
         heading(out, "Verify", v.duration_ms)?;
         for m in &v.markers {
@@ -307,9 +312,6 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
             (None, Some(why), None) => writeln!(out, "  {DIM}- stack not checked: {why}{RESET}")?,
             _ => {}
         }
-        for (key, value) in &s.outputs {
-            writeln!(out, "      output {key} = {value}")?;
-        }
         if let Some(c) = &v.resources {
             writeln!(
                 out,
@@ -334,6 +336,17 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "  {} {f}", fail_mark())?;
             }
         }
+    }
+    if let Some(v) = &r.verify
+        && !v.stack.outputs.is_empty()
+    {
+        writeln!(out, "\n{BOLD}Outputs{RESET}")?;
+        for (key, value) in &v.stack.outputs {
+            writeln!(out, "  {key} = {value}")?;
+        }
+    }
+    if let Some(smoke) = &r.smoke {
+        write_smoke(smoke, out)?;
     }
     if r.outcome != Outcome::Pending && r.gate.load_error.is_none() {
         heading(out, "Record", r.phase_ms(PhaseName::Record))?;
@@ -395,6 +408,52 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         for step in &r.next_steps {
             writeln!(out, "  → {step}")?;
         }
+    }
+    Ok(())
+}
+
+/// The estimate against the actual duration of the deploy command.
+fn write_estimate(e: &Estimate, out: &mut dyn Write) -> io::Result<()> {
+    let Some(actual) = e.actual_ms else {
+        return writeln!(out, "  {DIM}{}{RESET}", e.line());
+    };
+    let diff = actual.abs_diff(e.median_ms);
+    let compared = if diff < 1000 {
+        "as estimated".to_string()
+    } else if actual > e.median_ms {
+        format!("{} longer", estimate::about(diff))
+    } else {
+        format!("{} shorter", estimate::about(diff))
+    };
+    writeln!(
+        out,
+        "  {DIM}{}; took {} ({compared}){RESET}",
+        e.line(),
+        estimate::about(actual)
+    )
+}
+
+/// Each smoke check with its status, duration and what happened.
+fn write_smoke(smoke: &SmokeReport, out: &mut dyn Write) -> io::Result<()> {
+    heading(out, "Smoke checks", smoke.duration_ms)?;
+    for c in &smoke.checks {
+        let mark = match c.status {
+            SmokeStatus::Passed => ok_mark(),
+            SmokeStatus::Failed => fail_mark(),
+            SmokeStatus::Skipped => format!("{DIM}-{RESET}"),
+        };
+        let target = match &c.target {
+            Some(t) if *t != c.name => format!(" {DIM}({} {t}){RESET}", c.kind),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "  {mark} {}{target} {} in {}: {}",
+            c.name,
+            c.status,
+            duration(c.duration_ms),
+            c.detail
+        )?;
     }
     Ok(())
 }

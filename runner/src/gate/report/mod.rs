@@ -14,7 +14,9 @@ use super::approval::Approval;
 use super::audit::OverrideRecord;
 use super::changes::SecurityChanges;
 use super::command::CommandReport;
+use super::estimate::Estimate;
 use super::outcome::Outcome;
+use super::smoke::SmokeReport;
 use super::verify::VerifyReport;
 use crate::decide::Verdict;
 use crate::evaluate::sam::SamValidation;
@@ -39,6 +41,8 @@ pub enum PhaseName {
     Deploy,
     /// Verification after it.
     Verify,
+    /// The smoke checks after a verified deploy.
+    Smoke,
     /// Recording the baseline and the audit log.
     Record,
 }
@@ -108,10 +112,15 @@ pub struct DeployReport {
     pub gate: GateReport,
     /// Security changes against the baseline, and their approval.
     pub security: SecurityReport,
+    /// How long the deploy command was expected to take (from the audit log's earlier
+    /// deploys of this stack) and how long it took; absent on a stack's first deploy.
+    pub estimate: Option<Estimate>,
     /// The deploy command, once it ran.
     pub deploy: Option<CommandReport>,
     /// Verification, once the command ran.
     pub verify: Option<VerifyReport>,
+    /// The smoke checks (`[deploy] smoke`), once a verified deploy ran them.
+    pub smoke: Option<SmokeReport>,
     /// The recorded state.
     pub state: StateReport,
     /// Remediation for each failure, or recommended checks after a success.

@@ -6,6 +6,7 @@ use crate::evaluate::sam::SamStatus;
 use crate::finding::{Enforcement, HostRule};
 use crate::gate::approval::ApprovalStatus;
 use crate::gate::outcome::Outcome;
+use crate::gate::smoke::SmokeStatus;
 
 /// What to do next, in order.
 pub fn next_steps(r: &DeployReport) -> Vec<String> {
@@ -24,6 +25,9 @@ pub fn next_steps(r: &DeployReport) -> Vec<String> {
         Outcome::Blocked => blocked_steps(r, &mut steps),
         Outcome::Failed => failed_steps(r, stack, &mut steps),
         Outcome::Deployed => deployed_steps(r, stack, &mut steps),
+    }
+    if r.outcome == Outcome::Failed {
+        smoke_steps(r, &mut steps);
     }
     if let Some(error) = &r.state.error {
         steps.push(format!(
@@ -240,4 +244,25 @@ fn deployed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
             r.state.path
         ));
     }
+}
+
+/// After a smoke check failed: the stack is deployed, the baseline is not.
+fn smoke_steps(r: &DeployReport, steps: &mut Vec<String>) {
+    let Some(smoke) = &r.smoke else {
+        return;
+    };
+    let failed: Vec<String> = smoke
+        .checks
+        .iter()
+        .filter(|c| c.status == SmokeStatus::Failed)
+        .map(|c| format!("`{}` ({})", c.name, c.detail))
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    steps.push(format!(
+        "The stack is deployed but failed its smoke check{} {}: the previous baseline was kept, so the next deploy is compared against it again. Fix the cause and deploy again (--no-smoke skips the checks once the failure is understood).",
+        if failed.len() == 1 { "" } else { "s" },
+        failed.join(", ")
+    ));
 }
