@@ -36,13 +36,15 @@ pub fn __metadata<P: Policy>() -> wit::PolicyMetadata {
 
 #[doc(hidden)]
 pub fn __evaluate<P: Policy>(input: wit::Input) -> Result<wit::Report, String> {
-    let input = Input::from_json(
+    let parsed = Input::from_json(
         &input.template,
         input.baseline.as_deref(),
         &input.path,
         &input.settings,
     )?;
-    P::evaluate(&input).map(report_to_wit)
+    // The texts are parsed: their memory goes back to the allocator for the evaluation.
+    drop(input);
+    P::evaluate(&parsed).map(report_to_wit)
 }
 
 fn meta_to_wit(meta: PolicyMeta) -> wit::PolicyMetadata {

@@ -70,6 +70,7 @@ pub mod bindings;
 pub mod diff;
 mod export;
 mod intrinsic;
+mod json;
 mod model;
 mod node;
 pub mod permissions;

@@ -147,8 +147,7 @@ impl Input {
         settings: &str,
     ) -> Result<Input, String> {
         let parse = |what: &str, text: &str| {
-            serde_json::from_str::<Value>(text)
-                .map_err(|e| format!("{what} is not valid JSON: {e}"))
+            crate::json::parse(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
         };
         Ok(Input {
             template: parse("template", template)?,
