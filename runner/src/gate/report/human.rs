@@ -5,6 +5,7 @@
 //! [`write()`] writes them all (with the tail of the output), for `--output FILE`.
 //! Colour is stripped by the caller's stream when it is not a terminal.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{DeployReport, PhaseName, PhaseStatus, PolicyStatus};
@@ -337,13 +338,8 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    if let Some(v) = &r.verify
-        && !v.stack.outputs.is_empty()
-    {
-        writeln!(out, "\n{BOLD}Outputs{RESET}")?;
-        for (key, value) in &v.stack.outputs {
-            writeln!(out, "  {key} = {value}")?;
-        }
+    if let Some(v) = &r.verify {
+        write_outputs(&v.stack.outputs, out)?;
     }
     if let Some(smoke) = &r.smoke {
         write_smoke(smoke, out)?;
@@ -412,6 +408,18 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The stack's outputs, when it has any.
+fn write_outputs(outputs: &BTreeMap<String, String>, out: &mut dyn Write) -> io::Result<()> {
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{BOLD}Outputs{RESET}")?;
+    for (key, value) in outputs {
+        writeln!(out, "  {key} = {value}")?;
+    }
+    Ok(())
+}
+
 /// The estimate against the actual duration of the deploy command.
 fn write_estimate(e: &Estimate, out: &mut dyn Write) -> io::Result<()> {
     let Some(actual) = e.actual_ms else {
@@ -446,13 +454,14 @@ fn write_smoke(smoke: &SmokeReport, out: &mut dyn Write) -> io::Result<()> {
             Some(t) if *t != c.name => format!(" {DIM}({} {t}){RESET}", c.kind),
             _ => String::new(),
         };
+        let took = match c.status {
+            SmokeStatus::Skipped => String::new(),
+            _ => format!(" in {}", duration(c.duration_ms)),
+        };
         writeln!(
             out,
-            "  {mark} {}{target} {} in {}: {}",
-            c.name,
-            c.status,
-            duration(c.duration_ms),
-            c.detail
+            "  {mark} {}{target} {}{took}: {}",
+            c.name, c.status, c.detail
         )?;
     }
     Ok(())
@@ -520,4 +529,73 @@ pub fn duration(ms: u64) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::smoke::{SmokeKind, SmokeResult};
+
+    #[test]
+    fn outputs_estimate_and_smoke_checks() {
+        let mut buffer = Vec::new();
+        let out = &mut anstream::StripStream::new(&mut buffer);
+        let outputs = BTreeMap::from([
+            (
+                "ApiUrl".to_string(),
+                "https://abc.example/prod/".to_string(),
+            ),
+            ("QueueName".to_string(), "orders".to_string()),
+        ]);
+        write_outputs(&outputs, out).unwrap();
+        write_outputs(&BTreeMap::new(), out).unwrap();
+        let mut estimate = Estimate {
+            median_ms: 80_000,
+            deploys: 3,
+            basis: "deploy-command",
+            actual_ms: None,
+        };
+        writeln!(out).unwrap();
+        write_estimate(&estimate, out).unwrap();
+        for actual in [80_400, 95_000, 20_000] {
+            estimate.actual_ms = Some(actual);
+            write_estimate(&estimate, out).unwrap();
+        }
+        let check = |name: &str, kind, target: Option<&str>, status, detail: &str| SmokeResult {
+            name: name.into(),
+            kind,
+            target: target.map(String::from),
+            status,
+            duration_ms: 120,
+            detail: detail.into(),
+        };
+        let smoke = SmokeReport {
+            checks: vec![
+                check(
+                    "./check.sh",
+                    SmokeKind::Command,
+                    Some("./check.sh"),
+                    SmokeStatus::Passed,
+                    "exit status 0: ok",
+                ),
+                check(
+                    "health",
+                    SmokeKind::Http,
+                    Some("https://abc.example/prod/health"),
+                    SmokeStatus::Failed,
+                    "GET answered 503, expected 200",
+                ),
+                check(
+                    "queue",
+                    SmokeKind::Command,
+                    None,
+                    SmokeStatus::Skipped,
+                    "not run: interrupted by SIGINT",
+                ),
+            ],
+            duration_ms: 360,
+        };
+        write_smoke(&smoke, out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(buffer).unwrap());
+    }
 }
