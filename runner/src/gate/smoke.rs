@@ -489,12 +489,143 @@ fn shell_join(args: &[String]) -> String {
 }
 
 fn humanize(d: Duration) -> String {
-    super::estimate::about(d.as_millis() as u64)
+    match d.as_millis() as u64 {
+        ms if ms < 1000 => format!("{ms}ms"),
+        ms => super::estimate::about(ms),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn run_checks(checks: &[SmokeCheck], outputs: &BTreeMap<String, String>) -> SmokeReport {
+        let dir = tempfile::tempdir().unwrap();
+        let input = SmokeInput {
+            checks,
+            outputs,
+            outputs_unknown: None,
+            stack: Some("demo"),
+            dir: dir.path(),
+            env: &[("EXTRA".to_string(), "yes".to_string())],
+        };
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let mut interrupts = Interrupts::install().unwrap();
+                run(&input, &mut interrupts).await
+            })
+    }
+
+    #[test]
+    fn commands_get_the_outputs_and_stop_at_their_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let outputs = BTreeMap::from([("Bucket".to_string(), "b-1".to_string())]);
+        let shell = |s: &str, timeout: Option<&str>| SmokeCheck {
+            command: Some(Command::Shell(s.into())),
+            timeout: timeout.map(String::from),
+            ..Default::default()
+        };
+        let report = run_checks(
+            &[
+                shell(
+                    "test \"$PREFLIGHT_OUTPUT_Bucket $PREFLIGHT_STACK_NAME $EXTRA\" = 'b-1 demo yes' && pwd",
+                    None,
+                ),
+                // A background child of the check goes with it when time runs out.
+                shell(
+                    &format!("sleep 30 & echo $! > {}; wait", pid_file.display()),
+                    Some("300ms"),
+                ),
+                SmokeCheck {
+                    command: Some(Command::Args(vec!["/nonexistent/check".into()])),
+                    ..Default::default()
+                },
+            ],
+            &outputs,
+        );
+        let statuses: Vec<SmokeStatus> = report.checks.iter().map(|c| c.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                SmokeStatus::Passed,
+                SmokeStatus::Failed,
+                SmokeStatus::Failed
+            ],
+            "{report:#?}"
+        );
+        assert!(
+            report.checks[0].detail.starts_with("exit status 0: /"),
+            "{report:#?}"
+        );
+        assert_eq!(
+            report.checks[1].detail,
+            "timed out after 300ms and was stopped"
+        );
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // Killed, and reaped by init or still a zombie: never running on.
+        let gone = (0..50).any(|_| {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let running = state
+                .rsplit(')')
+                .next()
+                .is_some_and(|s| !s.trim_start().starts_with('Z'));
+            if running {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            !running
+        });
+        assert!(gone, "pid {pid} still runs");
+        assert!(
+            report.checks[2]
+                .detail
+                .starts_with("cannot start `/nonexistent/check`"),
+            "{report:#?}"
+        );
+        assert_eq!(report.reasons().len(), 2);
+    }
+
+    #[test]
+    fn gets_fail_on_refused_and_silent_servers() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused = format!("http://{}/", closed.local_addr().unwrap());
+        drop(closed);
+        // Accepts, never answers.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let silent_url = format!("http://{}/", silent.local_addr().unwrap());
+        let get = |url: &str| SmokeCheck {
+            url: Some(url.into()),
+            timeout: Some("300ms".into()),
+            ..Default::default()
+        };
+        let report = run_checks(&[get(&refused), get(&silent_url)], &BTreeMap::new());
+        assert!(
+            report
+                .checks
+                .iter()
+                .all(|c| c.status == SmokeStatus::Failed),
+            "{report:#?}"
+        );
+        assert!(
+            report.checks[0].detail.starts_with("GET failed: "),
+            "{report:#?}"
+        );
+        assert!(
+            report.checks[1]
+                .detail
+                .starts_with("GET timed out after 300ms"),
+            "{report:#?}"
+        );
+        assert!(report.checks[1].duration_ms < 5000, "{report:#?}");
+        drop(silent);
+    }
 
     #[test]
     fn outputs_mentioned_by_a_command() {
