@@ -67,6 +67,7 @@
 
 #[doc(hidden)]
 pub mod bindings;
+pub mod contract;
 pub mod diff;
 mod export;
 mod intrinsic;

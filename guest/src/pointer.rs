@@ -43,6 +43,19 @@ pub fn unescape(token: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `pointer` is a JSON pointer: empty, or `/`-separated tokens in which every
+/// `~` is followed by `0` or `1`.
+pub fn is_well_formed(pointer: &str) -> bool {
+    if pointer.is_empty() {
+        return true;
+    }
+    pointer.starts_with('/')
+        && pointer
+            .split('~')
+            .skip(1)
+            .all(|after| after.starts_with(['0', '1']))
+}
+
 /// `/Resources/<id>/...` → `<id>` (unescaped).
 pub fn resource_of(pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/Resources/")?;
@@ -68,5 +81,15 @@ mod tests {
         assert_eq!(member("/Resources", "A/b~c"), "/Resources/A~1b~0c");
         assert_eq!(member("", "Resources"), "/Resources");
         assert_eq!(item("/a/b", 12), "/a/b/12");
+    }
+
+    #[test]
+    fn well_formed_pointers() {
+        for ok in ["", "/", "/Resources/A~1b~0c", "/a//b", "/~0~1"] {
+            assert!(is_well_formed(ok), "{ok}");
+        }
+        for bad in ["Resources", "/a~", "/a~2", "/~~0", "#/a"] {
+            assert!(!is_well_formed(bad), "{bad}");
+        }
     }
 }

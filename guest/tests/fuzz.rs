@@ -1,16 +1,17 @@
-//! The `diff` fuzz target's body, run by the suite: every committed corpus entry and
-//! crash input (`fuzz/corpus/diff/`, `fuzz/artifacts/diff/`), then a deterministic smoke
-//! of recombined corpus templates.
+//! The SDK's fuzz targets' bodies, run by the suite: every committed corpus entry and
+//! crash input (`fuzz/corpus/<target>/`, `fuzz/artifacts/<target>/`) of `diff` and
+//! `policy-results`, then a deterministic smoke of recombined corpus templates (`diff`)
+//! and of the limits a guest's report meets (`policy-results`).
 
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-fn inputs() -> Vec<Vec<u8>> {
+fn inputs(target: &str) -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
     let mut out = Vec::new();
     for dir in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join("diff")) else {
+        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
             continue;
         };
         let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
@@ -22,7 +23,7 @@ fn inputs() -> Vec<Vec<u8>> {
 
 #[test]
 fn diff_target() {
-    let corpus = inputs();
+    let corpus = inputs("diff");
     assert!(!corpus.is_empty(), "fuzz/corpus/diff has entries");
     for input in &corpus {
         preflight_policy::diff::fuzz(input);
@@ -65,4 +66,48 @@ fn diff_target() {
             preflight_policy::diff::fuzz(&data);
         }
     }
+}
+
+#[test]
+fn policy_results_target() {
+    use preflight_policy::contract::{self, Malformed, ResultLimits, check_report};
+    let corpus = inputs("policy-results");
+    assert!(
+        corpus.len() > 1,
+        "fuzz/corpus/policy-results and its artifacts have entries"
+    );
+    for input in &corpus {
+        contract::fuzz(input, |p| preflight_template::parse_pointer(p).is_ok());
+    }
+    // What each kind of malformed report is refused for, at the default limits.
+    let check = |data: &[u8]| check_report(&contract::decode(data), &ResultLimits::default());
+    assert_eq!(check(b"\x02TPL001\x01m\x01/Resources/B\x01B\x01x"), Ok(()));
+    assert!(matches!(
+        check(b"\x02TPL001\x01m\x01/Resources\0*10000"),
+        Err(Malformed::TooManyFindings {
+            count: 10_001,
+            limit: 10_000
+        })
+    ));
+    assert!(matches!(
+        check(b"\x80TPL001\0*10000"),
+        Err(Malformed::TooManyStatuses { count: 10_001, .. })
+    ));
+    let mut huge = b"\x02TPL001\x01".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 5_000_000));
+    huge.extend(b"\x01/Resources\0");
+    let huge = [&huge[..], &huge[..]].concat();
+    assert!(matches!(check(&huge), Err(Malformed::TooLarge { .. })));
+    for rule in [&b""[..], b"X\nY", b"X\x1b[31m"] {
+        let mut data = vec![2];
+        data.extend(rule);
+        data.extend(b"\x01m\x01/Resources");
+        assert!(
+            matches!(check(&data), Err(Malformed::RuleId(_))),
+            "{rule:?}"
+        );
+    }
+    let forged = check(b"\x02X001\x01m\x01Resources\n::error::forged").unwrap_err();
+    assert!(matches!(forged, Malformed::Pointer { .. }));
+    assert!(!forged.to_string().contains('\n'), "{forged}");
 }

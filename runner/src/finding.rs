@@ -4,7 +4,7 @@
 //! ([`HostRule`]).
 
 use preflight_policy::{Severity, Status};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The rules preflight reports itself, besides the policies' own. Their ids are kebab
 /// case (`policy-error`); reports name them and tests match them, so they live here
@@ -53,40 +53,9 @@ impl HostRule {
     }
 }
 
-/// How strictly a policy's findings are enforced.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Deserialize,
-    Serialize,
-    PartialOrd,
-    Ord,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Enforcement {
-    /// Reported, never blocks.
-    Advisory,
-    /// Blocks unless overridden with `--override RULE --reason TEXT`.
-    SoftMandatory,
-    /// Always blocks.
-    HardMandatory,
-}
-
-impl Enforcement {
-    /// The kebab-case name.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
+/// How strictly a policy's findings are enforced (configured in `preflight.toml`,
+/// hence defined with it).
+pub use preflight_config::Enforcement;
 
 /// One finding, located and judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

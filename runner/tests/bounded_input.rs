@@ -208,3 +208,46 @@ fn invalid_utf8_is_shown_at_its_column() {
         run.output
     );
 }
+
+/// A `git:` baseline is read like a file: through the loader's limit plus one byte. A
+/// `git` that writes 20 MB and then stays (as a huge blob would, were git slow) is cut
+/// off at the limit and ended, and the error names the limit; reading all it writes
+/// would take until it exits, past the timeout.
+#[test]
+fn a_git_baseline_over_the_limit_is_cut_off_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let git = bin.join("git");
+    std::fs::write(
+        &git,
+        "#!/bin/sh\nhead -c 20000000 /dev/zero | tr '\\0' a\nexec sleep 120\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&git, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let template = dir.path().join("template.yaml");
+    std::fs::copy(fixture("clean.yaml"), &template).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let started = std::time::Instant::now();
+    let output = preflight()
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .args(["check", "--sam", "off", "--baseline", "git:HEAD"])
+        .arg(&template)
+        .timeout(TIMEOUT)
+        .output()
+        .expect("check with a git baseline did not finish");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_ne!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("baseline git:HEAD:./template.yaml")
+            && text.contains("over the limit of 5242880 bytes"),
+        "{text}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(100), "{text}");
+}

@@ -434,6 +434,29 @@ fn a_closed_stdout_is_a_normal_end() {
         with_closed_stdout(dir.path(), &["check", "--format", "json", "template.yaml"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
+    // Every other command that writes to standard output (`init` in a directory with no
+    // preflight.toml yet).
+    std::fs::create_dir(dir.path().join("fresh")).unwrap();
+    std::fs::copy(
+        dir.path().join("template.yaml"),
+        dir.path().join("fresh/template.yaml"),
+    )
+    .unwrap();
+    for args in [
+        &["init", "--print", "--dir", "fresh"][..],
+        &["config", "schema"],
+        &["completions", "bash"],
+        &["man"],
+        &["policy", "list"],
+        &["diff", "template.yaml", "template.yaml"],
+    ] {
+        let (code, err) = with_closed_stdout(dir.path(), args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
     // A deploy goes on and says how it ended by its status.
     let (code, err) = with_closed_stdout(dir.path(), &["deploy"]);
     assert_eq!(code, Some(0), "{err}");

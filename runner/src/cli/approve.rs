@@ -42,12 +42,13 @@ pub fn run(args: ApproveArgs) -> Result<Exit, Failure> {
         std::io::stdin().is_terminal(),
     )
     .map_err(Failure::usage)?;
-    println!(
-        "approved {} for {}: {} (recorded in {})",
+    let line = format!(
+        "approved {} for {}: {} (recorded in {})\n",
         approved.digest,
         approved.by,
         approved.reason,
         approvals::path(&state).display()
     );
+    super::write_stdout(line.as_bytes())?;
     Ok(Exit::Pass)
 }

@@ -1,8 +1,6 @@
 //! `preflight config schema`: the JSON Schema of `preflight.toml`, for editors (taplo,
 //! Even Better TOML) and for validating configuration in CI.
 
-use std::io::Write;
-
 use clap::Subcommand;
 
 use super::{Exit, Failure};
@@ -21,10 +19,7 @@ pub fn run(command: ConfigCommand) -> Result<Exit, Failure> {
         ConfigCommand::Schema => {
             let text = serde_json::to_string_pretty(&Config::json_schema())
                 .map_err(|e| Failure::usage(format!("cannot render the schema: {e}")))?;
-            let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "{text}")
-                .and_then(|_| stdout.flush())
-                .map_err(|e| Failure::usage(format!("cannot write to standard output: {e}")))?;
+            super::write_stdout(format!("{text}\n").as_bytes())?;
             Ok(Exit::Pass)
         }
     }

@@ -23,7 +23,7 @@ pub struct InitArgs {
 pub fn run(args: InitArgs) -> Result<Exit, Failure> {
     if args.print {
         let text = init::render(&args.dir).map_err(Failure::usage)?;
-        print!("{text}");
+        super::write_stdout(text.as_bytes())?;
     } else {
         let path = init::write(&args.dir).map_err(Failure::usage)?;
         eprintln!(

@@ -67,6 +67,15 @@ pub(crate) fn output_ended(result: std::io::Result<()>) -> std::io::Result<()> {
     }
 }
 
+/// Writes `bytes` to standard output and flushes it; a closed standard output is a
+/// normal end ([`output_ended`]), any other failure an error.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    output_ended(stdout.write_all(bytes).and_then(|_| stdout.flush()))
+        .map_err(|e| Failure::usage(format!("cannot write to standard output: {e}")))
+}
+
 /// preflight checks AWS SAM and CloudFormation templates with sandboxed WebAssembly
 /// policies and `sam validate`, flags security changes, and gates deploys on the result.
 #[derive(Debug, Parser)]

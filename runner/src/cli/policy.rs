@@ -245,7 +245,7 @@ fn test(
             guard.wasm,
             None,
             guard.precompiled,
-            config.sandbox_limits(),
+            crate::sandbox::SandboxLimits::configured(&config.sandbox),
         )
         .map_err(|e| Failure::usage(format!("cannot load the guard policy: {e}")))?;
     let run = suite::run(&suites, &policy);

@@ -63,13 +63,7 @@ fn write_out(bytes: &[u8], path: Option<&PathBuf>) -> Result<Exit, Failure> {
             std::fs::write(path, bytes)
                 .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|e| Failure::usage(format!("cannot write to standard output: {e}")))
-        }
+        None => super::write_stdout(bytes),
     };
     written.map(|_| Exit::Pass)
 }

@@ -1,7 +1,8 @@
 //! Baselines: the template as last deployed, to compare a change against.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use preflight_template::{Limits, LoadError, Template};
 
@@ -25,6 +26,17 @@ pub enum BaselineError {
     BadRevision {
         /// The revision given.
         rev: String,
+    },
+    /// The file at that revision is larger than the loader's limit; reading stopped
+    /// there.
+    #[error(
+        "baseline git:{spec}: the file is over the limit of {limit} bytes (`[loader] max-bytes`)"
+    )]
+    TooLarge {
+        /// `REV:PATH`.
+        spec: String,
+        /// The limit.
+        limit: u64,
     },
     /// git could not show the file at that revision.
     #[error("baseline git:{spec}: {stderr}")]
@@ -107,36 +119,81 @@ impl BaselineSource {
                         format!("{rev}:./{name}")
                     }
                 };
-                let output = Command::new("git")
-                    .arg("-C")
-                    .arg(dir)
-                    // Options end before the revision; paths (none) after `--`.
-                    .args(["show", "--end-of-options", &spec, "--"])
-                    .output()
-                    .map_err(|source| BaselineError::Git {
-                        spec: spec.clone(),
-                        source,
-                    })?;
-                if !output.status.success() {
-                    let stderr = String::from_utf8_lossy(&output.stderr);
-                    if stderr.contains("does not exist")
-                        || stderr.contains("exists on disk, but not in")
-                    {
-                        return Ok(None);
-                    }
-                    return Err(BaselineError::GitShow {
-                        spec,
-                        stderr: stderr.trim().to_string(),
-                    });
-                }
+                let Some(output) = git_show(dir, &spec, limits.max_bytes)? else {
+                    return Ok(None);
+                };
                 Ok(Some(Template::from_bytes(
-                    output.stdout,
+                    output,
                     &format!("git:{spec}"),
                     limits,
                 )?))
             }
         }
     }
+}
+
+/// Most bytes of git's standard error kept for the message.
+const GIT_STDERR_LIMIT: u64 = 64 * 1024;
+
+/// `git show REV:PATH` in `dir`, read through `take(limit + 1)` as files are: `None` when
+/// the path does not exist at that revision; a blob over `limit` stops the read, ends
+/// git, and is an error naming the limit.
+fn git_show(dir: &Path, spec: &str, limit: u64) -> Result<Option<Vec<u8>>, BaselineError> {
+    let spawn_error = |source| BaselineError::Git {
+        spec: spec.to_string(),
+        source,
+    };
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        // Options end before the revision. No `--` after it: with one, git reports a
+        // path missing at the revision as a "bad revision", which would read as an error
+        // instead of "no baseline yet" (and a bad revision the same as a missing path).
+        .args(["show", "--end-of-options", spec])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    // Standard error is read beside standard output (and drained past what is kept), so
+    // that git never blocks on a full pipe.
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let errors = std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let _ = (&mut stderr).take(GIT_STDERR_LIMIT).read_to_end(&mut kept);
+        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+        kept
+    });
+    let mut blob = Vec::new();
+    let read = child
+        .stdout
+        .take()
+        .expect("stdout is piped")
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut blob);
+    if read.is_err() || blob.len() as u64 > limit {
+        let _ = child.kill();
+    }
+    let status = child.wait().map_err(spawn_error)?;
+    let stderr = errors.join().unwrap_or_default();
+    read.map_err(spawn_error)?;
+    if blob.len() as u64 > limit {
+        return Err(BaselineError::TooLarge {
+            spec: spec.to_string(),
+            limit,
+        });
+    }
+    if !status.success() {
+        let stderr = String::from_utf8_lossy(&stderr);
+        if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
+            return Ok(None);
+        }
+        return Err(BaselineError::GitShow {
+            spec: spec.to_string(),
+            stderr: stderr.trim().to_string(),
+        });
+    }
+    Ok(Some(blob))
 }
 
 #[cfg(test)]
@@ -163,6 +220,50 @@ mod tests {
             BaselineSource::parse("old.json"),
             BaselineSource::File("old.json".into())
         );
+    }
+
+    #[test]
+    fn a_git_blob_over_the_loader_limit_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        let mut text = String::from("Resources:\n");
+        for i in 0..200 {
+            text.push_str(&format!("  Topic{i}:\n    Type: AWS::SNS::Topic\n"));
+        }
+        let template = dir.path().join("template.yaml");
+        std::fs::write(&template, &text).unwrap();
+        git(&["add", "template.yaml"]);
+        git(&["commit", "-q", "-m", "t"]);
+        let source = BaselineSource::parse("git:HEAD");
+        let small = Limits {
+            max_bytes: 1000,
+            ..Limits::default()
+        };
+        let error = source.resolve(&template, &small).unwrap_err();
+        assert!(
+            matches!(&error, BaselineError::TooLarge { limit: 1000, .. }),
+            "{error}"
+        );
+        assert!(
+            error.to_string().contains("over the limit of 1000 bytes"),
+            "{error}"
+        );
+        let loaded = source.resolve(&template, &Limits::default()).unwrap();
+        assert_eq!(loaded.unwrap().source(), text);
+        // A path that did not exist at the revision is no baseline, not an error.
+        let missing = BaselineSource::parse("git:HEAD:other.yaml");
+        assert!(missing.resolve(&template, &small).unwrap().is_none());
     }
 
     #[test]

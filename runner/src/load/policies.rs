@@ -285,7 +285,7 @@ pub fn resolve(
         ));
     }
 
-    let limits = config.sandbox_limits();
+    let limits = crate::sandbox::SandboxLimits::configured(&config.sandbox);
     let loaded: Vec<(ActivePolicy, Option<PathBuf>)> = jobs
         .into_par_iter()
         .map(

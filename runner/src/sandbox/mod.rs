@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
+use preflight_policy::contract::{Malformed, ResultLimits, check_report};
 use preflight_policy::{
     Equivalent, Finding, PolicyMeta, Report, RuleInfo, RuleStatus, Severity, Status,
 };
@@ -38,10 +39,22 @@ pub struct SandboxLimits {
     pub timeout: Duration,
     /// Largest linear memory a policy instance may have.
     pub memory_bytes: usize,
-    /// Most findings one evaluation may return.
-    pub max_findings: usize,
-    /// Most bytes of text (messages, pointers, ids) one evaluation may return.
-    pub max_result_bytes: usize,
+    /// Bounds on what one evaluation may return (findings, rule statuses, bytes).
+    pub results: ResultLimits,
+}
+
+impl SandboxLimits {
+    /// The limits `[sandbox]` asks for, the defaults for what it leaves out.
+    pub fn configured(config: &crate::config::SandboxConfig) -> SandboxLimits {
+        let mut limits = SandboxLimits::default();
+        if let Some(ms) = config.timeout_ms {
+            limits.timeout = Duration::from_millis(ms);
+        }
+        if let Some(mib) = config.memory_mib {
+            limits.memory_bytes = mib.saturating_mul(1024 * 1024);
+        }
+        limits
+    }
 }
 
 impl Default for SandboxLimits {
@@ -49,8 +62,7 @@ impl Default for SandboxLimits {
         SandboxLimits {
             timeout: Duration::from_secs(2),
             memory_bytes: 256 * 1024 * 1024,
-            max_findings: 10_000,
-            max_result_bytes: 8 * 1024 * 1024,
+            results: ResultLimits::default(),
         }
     }
 }
@@ -125,7 +137,7 @@ pub enum PolicyError {
     Returned(String),
     /// The result broke the contract or the result limits.
     #[error("policy returned a malformed result: {0}")]
-    Malformed(String),
+    Malformed(#[source] Malformed),
 }
 
 /// One evaluation request, as JSON text.
@@ -396,50 +408,21 @@ impl LoadedPolicy {
         }
     }
 
+    /// The report as the SDK types it, once it keeps to the contract
+    /// ([`preflight_policy::contract`]: bounded, printable rule ids, JSON pointers).
     fn report_from_wit(&self, report: wit::Report) -> Result<Report, PolicyError> {
-        if report.findings.len() > self.limits.max_findings {
-            return Err(PolicyError::Malformed(format!(
-                "{} findings, over the limit of {}",
-                report.findings.len(),
-                self.limits.max_findings
-            )));
-        }
-        let size: usize = report
+        let findings = report
             .findings
-            .iter()
-            .map(|f| {
-                f.rule.len()
-                    + f.message.len()
-                    + f.pointer.len()
-                    + f.resource.as_ref().map_or(0, String::len)
-                    + f.highlight.as_ref().map_or(0, String::len)
-            })
-            .sum::<usize>()
-            + report.rules.iter().map(|r| r.rule.len()).sum::<usize>();
-        if size > self.limits.max_result_bytes {
-            return Err(PolicyError::Malformed(format!(
-                "{size} bytes of findings, over the limit of {}",
-                self.limits.max_result_bytes
-            )));
-        }
-        let mut findings = Vec::with_capacity(report.findings.len());
-        for f in report.findings {
-            if preflight_template::parse_pointer(&f.pointer).is_err() {
-                return Err(PolicyError::Malformed(format!(
-                    "finding for rule `{}` has a malformed JSON pointer `{}`",
-                    truncate(&f.rule, 100),
-                    truncate(&f.pointer, 100)
-                )));
-            }
-            findings.push(Finding {
+            .into_iter()
+            .map(|f| Finding {
                 rule: f.rule,
                 severity: severity_from_wit(f.severity),
                 message: f.message,
                 resource: f.resource,
                 pointer: f.pointer,
                 highlight: f.highlight,
-            });
-        }
+            })
+            .collect();
         let rules = report
             .rules
             .into_iter()
@@ -452,7 +435,9 @@ impl LoadedPolicy {
                 },
             })
             .collect();
-        Ok(Report { findings, rules })
+        let report = Report { findings, rules };
+        check_report(&report, &self.limits.results).map_err(PolicyError::Malformed)?;
+        Ok(report)
     }
 }
 
