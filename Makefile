@@ -39,6 +39,7 @@ build: toolchain
 # built-ins precompiled, and the SAM CLI and moto; each slow step says what it does.
 demo: demo-build $(VENV)/.installed
 	@echo "==> make demo: a gated deploy of examples/hello-sam (check, security diff, approval, make play against moto, verify, record)"
+	@$(MAKE) --no-print-directory -C examples/hello-sam up
 	@cd examples/hello-sam && $(CURDIR)/$(PREFLIGHT) deploy; status=$$?; \
 	echo; \
 	echo "==> moto (the local AWS the example deploys to) is still running on 127.0.0.1:5055;"; \
@@ -72,9 +73,9 @@ install: $(VENV)/.installed
 # moto's CloudFormation-compatible server. Installed into a venv once.
 test-deps: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(VENV)/.componentize-py-0.25.1 $(NODE)/.installed $(VENV)/.schema-peers-$(CFN_LINT_VERSION) $(INTEGRATION_STAMP) $(NODE)/sarif/.installed
 $(VENV)/.installed:
-	@echo "==> installing the SAM CLI, moto and the aws CLI into $(VENV) (pip; a few minutes)"
+	@echo "==> installing the SAM CLI and moto into $(VENV) (pip; a few minutes)"
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1' 'awscli'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'aws-sam-cli==1.170.0' 'moto[server]==5.2.1'
 	touch $@
 
 # checkov, the reference of the security policy's parity test, in a venv of its own: its

@@ -1,8 +1,7 @@
 //! End to end: the real SAM CLI deploys examples/hello-sam through `make play` to moto's
 //! CloudFormation-compatible server, behind `preflight deploy`.
 //!
-//! Setup installs the SAM CLI, moto's server and the aws CLI from PyPI into
-//! `target/venv` once (the same venv and stamp as `make test-deps`), and starts
+//! Setup installs the SAM CLI and moto's server from PyPI into `target/venv` once (the same venv and stamp as `make test-deps`), and starts
 //! `moto_server` on a free 127.0.0.1 port for the test, stopping it afterwards. Without
 //! Python, pip or PyPI the test fails with a message saying so: it never passes silently.
 

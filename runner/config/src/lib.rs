@@ -144,7 +144,11 @@ pub struct DeployConfig {
     /// Stop the deploy command after this long (e.g. `"30m"`).
     #[serde(default, deserialize_with = "de_duration")]
     pub timeout: Option<String>,
-    /// Verify the stack with the `aws` CLI after the command (default true).
+    /// The stack's AWS region (default: `[sam] region`, samconfig.toml's, else
+    /// `AWS_REGION`/`AWS_DEFAULT_REGION`, else the profile's, else us-east-1).
+    pub region: Option<String>,
+    /// Ask CloudFormation about the stack before the command and verify it after
+    /// (default true).
     pub verify: Option<bool>,
     /// `[deploy.env]`: environment for the deploy command and the verification after
     /// it (e.g. `AWS_ENDPOINT_URL` for a local endpoint); variables already set in

@@ -11,6 +11,7 @@ use super::{Exit, Failure};
 use crate::config::{ApprovalLevel, SamMode, parse_duration};
 use crate::evaluate::sam::SamRunner;
 use crate::gate::approval::Prompt;
+use crate::gate::cloudformation::client::ClientSettings;
 use crate::gate::command::{GRACE, Live};
 use crate::gate::lock::DeployLock;
 use crate::gate::outcome::Outcome;
@@ -56,7 +57,8 @@ pub struct DeployArgs {
     /// under [deploy], else none).
     #[arg(long, value_name = "DURATION")]
     timeout: Option<String>,
-    /// Do not check the stack with the aws CLI after the command.
+    /// Do not ask CloudFormation about the stack (before the command: its status and
+    /// deployed template; after it: the verification).
     #[arg(long)]
     no_verify: bool,
     /// Do not run the smoke checks of [[deploy.smoke]] after the deploy.
@@ -138,6 +140,13 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         ));
     }
     let verify = !args.no_verify && config.deploy.verify.unwrap_or(true);
+    let deploy_env: Vec<(String, String)> = config
+        .deploy
+        .env
+        .iter()
+        .filter(|(k, _)| std::env::var_os(k).is_none_or(|v| v.is_empty()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let sam_mode = args.sam.or(config.sam.mode).unwrap_or(SamMode::Auto);
     let sam = SamRunner::detect(sam_mode, &config.sam).map_err(Failure::usage)?;
     let state = StateDir::new(match &args.state_dir {
@@ -195,6 +204,11 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         argv: std::env::args().collect(),
         cwd: cwd.clone(),
         started,
+        verify,
+        client: ClientSettings {
+            region: target.region.clone(),
+            env: deploy_env.clone(),
+        },
     });
     deployment.hold_lock(&lock);
     if sam.is_none() {
@@ -238,16 +252,9 @@ pub fn run(args: DeployArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Fail
         }
         deployment.run(&RunSettings {
             timeout,
-            verify,
             live,
             grace: GRACE,
-            env: config
-                .deploy
-                .env
-                .iter()
-                .filter(|(k, _)| std::env::var_os(k).is_none_or(|v| v.is_empty()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            env: deploy_env,
             smoke: if args.no_smoke {
                 Vec::new()
             } else {

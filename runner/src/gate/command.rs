@@ -96,6 +96,8 @@ pub struct RunOptions {
     pub live: Live,
     /// Told the command's process id (= its process group) once it has started.
     pub spawned: Option<tokio::sync::mpsc::UnboundedSender<u32>>,
+    /// The progress line on the terminal, which the output is written around.
+    pub bar: Option<indicatif::ProgressBar>,
 }
 
 /// What happened to the command.
@@ -205,10 +207,20 @@ pub async fn run(
     };
     let mut pumps = Vec::new();
     if let Some(out) = child.stdout.take() {
-        pumps.push(tokio::spawn(pump(out, capture.clone(), out_live)));
+        pumps.push(tokio::spawn(pump(
+            out,
+            capture.clone(),
+            out_live,
+            options.bar.clone(),
+        )));
     }
     if let Some(err) = child.stderr.take() {
-        pumps.push(tokio::spawn(pump(err, capture.clone(), err_live)));
+        pumps.push(tokio::spawn(pump(
+            err,
+            capture.clone(),
+            err_live,
+            options.bar.clone(),
+        )));
     }
 
     let mut escalation = Escalation {
@@ -353,7 +365,12 @@ enum Sink {
     Stderr,
 }
 
-async fn pump(reader: impl AsyncRead + Unpin, capture: Arc<Mutex<Capture>>, live: Option<Sink>) {
+async fn pump(
+    reader: impl AsyncRead + Unpin,
+    capture: Arc<Mutex<Capture>>,
+    live: Option<Sink>,
+    bar: Option<indicatif::ProgressBar>,
+) {
     let mut reader = BufReader::new(reader);
     let mut buf = Vec::new();
     loop {
@@ -363,7 +380,7 @@ async fn pump(reader: impl AsyncRead + Unpin, capture: Arc<Mutex<Capture>>, live
             Ok(_) => {}
         }
         if let Some(sink) = live {
-            let _ = match sink {
+            let write = || match sink {
                 Sink::Stdout => {
                     let mut out = anstream::stdout().lock();
                     out.write_all(&buf).and_then(|_| out.flush())
@@ -372,6 +389,11 @@ async fn pump(reader: impl AsyncRead + Unpin, capture: Arc<Mutex<Capture>>, live
                     let mut err = anstream::stderr().lock();
                     err.write_all(&buf).and_then(|_| err.flush())
                 }
+            };
+            // The progress line is cleared while a line is written, then redrawn.
+            let _ = match &bar {
+                Some(bar) => bar.suspend(write),
+                None => write(),
             };
         }
         let text = strip_ansi(&String::from_utf8_lossy(&buf));
@@ -422,6 +444,7 @@ mod tests {
                 grace: Duration::from_millis(500),
                 live: Live::Off,
                 spawned: None,
+                bar: None,
             };
             run(spec, &options, &mut interrupts).await
         })

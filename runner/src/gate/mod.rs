@@ -3,15 +3,18 @@
 //! A [`Deployment`] goes through its steps in order, each recorded in the
 //! [`DeployReport`]:
 //!
-//! 1. [`Deployment::check`]: load the template, run `sam validate` and every policy
+//! 1. [`Deployment::check`]: ask CloudFormation about the stack ([`cloudformation`]:
+//!    can a deploy start from its status, which template is deployed, was it changed
+//!    outside the gate), load the template, run `sam validate` and every policy
 //!    concurrently (the same [`Checker`] as `preflight check`, with the last deployed
-//!    template as baseline), then compute the security changes against that baseline
-//!    ([`changes`]).
+//!    template as baseline: the gate's record, else the deployed stack's), then compute
+//!    the security changes against that baseline ([`changes`]).
 //! 2. [`Deployment::approve`]: decide whether the changes need approval and whether
 //!    they have it ([`approval`]).
 //! 3. [`Deployment::run`], only when nothing blocked: start the command in its own
 //!    process group, stream and keep its output, forward SIGINT/SIGTERM, honour the
-//!    timeout ([`command`]), then verify the result ([`verify`]).
+//!    timeout ([`command`]) while the stack's events are watched, then verify the
+//!    result ([`verify`]).
 //! 4. [`Deployment::finish`]: after a verified deploy only, replace the baseline
 //!    atomically ([`state`]); append the run to the audit log ([`audit`]); work out
 //!    the next steps and the exit status.
@@ -22,8 +25,8 @@
 pub mod approval;
 pub mod approvals;
 pub mod audit;
-pub mod aws;
 pub mod changes;
+pub mod cloudformation;
 pub mod command;
 pub mod estimate;
 pub mod lock;
@@ -53,14 +56,17 @@ use crate::load::policies::ActivePolicy;
 use crate::run::{Checker, RunReport};
 use approval::{ApprovalRequest, Prompt};
 use audit::{AuditEntry, AuditEvent, AuditLog, OverrideRecord};
-use aws::{Aws, AwsError};
 use changes::SecurityChanges;
+use cloudformation::before::{StackBefore, inspect};
+use cloudformation::client::{ClientSettings, Stacks};
+use cloudformation::drift::drift;
+use cloudformation::watch::{self, Display};
 use command::{CommandSpec, Interrupts, Live, RunOptions};
 use lock::DeployLock;
 use outcome::Outcome;
 use report::{
-    DEPLOY_REPORT_VERSION, DeployReport, GateReport, PhaseName, PhaseStatus, PolicyOutcome,
-    PolicyStatus, SecurityReport, StateReport,
+    BaselineOrigin, DEPLOY_REPORT_VERSION, DeployReport, GateReport, PhaseName, PhaseStatus,
+    PolicyOutcome, PolicyStatus, SecurityReport, StateReport,
 };
 use state::StateDir;
 use target::{Target, shell_quote};
@@ -94,6 +100,11 @@ pub struct GateSetup<'a> {
     /// When the command line started: the time before [`Deployment::check`] (reading
     /// the configuration, loading the policies) is reported as the `load` phase.
     pub started: Instant,
+    /// Whether the stack is asked about before and verified after the command
+    /// (`--no-verify`, `verify = false` turn it off).
+    pub verify: bool,
+    /// Region and `[deploy.env]` for the CloudFormation client.
+    pub client: ClientSettings,
 }
 
 /// What approval needs.
@@ -112,14 +123,12 @@ pub struct ApprovalInputs {
 pub struct RunSettings {
     /// Stop the command after this long.
     pub timeout: Option<Duration>,
-    /// Check the stack with the `aws` CLI afterwards.
-    pub verify: bool,
     /// Where the command's output goes while it runs.
     pub live: Live,
     /// Between SIGTERM and SIGKILL.
     pub grace: Duration,
-    /// Extra environment for the command and the `aws` CLI (`[deploy.env]`, less
-    /// what preflight's own environment already sets).
+    /// Extra environment for the command (`[deploy.env]`, less what preflight's own
+    /// environment already sets).
     pub env: Vec<(String, String)>,
     /// The smoke checks to run after a verified deploy (`[[deploy.smoke]]`; none with
     /// `--no-smoke`).
@@ -139,6 +148,12 @@ pub struct Deployment<'a> {
     audit: Option<AuditLog>,
     /// Where the command's process group is recorded while it runs.
     lock: Option<&'a DeployLock>,
+    /// The runtime the CloudFormation calls and the command run on.
+    runtime: Option<tokio::runtime::Runtime>,
+    /// The CloudFormation client, when the stack is checked.
+    stacks: Option<Stacks>,
+    /// The stack before the command.
+    before: StackBefore,
 }
 
 impl<'a> Deployment<'a> {
@@ -159,11 +174,42 @@ impl<'a> Deployment<'a> {
             Err(e) => (true, Some(e)),
         };
         let existed = existed && unusable_baseline.is_none();
+        let (runtime, runtime_error) = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => (Some(rt), None),
+            Err(e) => (None, Some(format!("cannot start the async runtime: {e}"))),
+        };
+        let stack_started = Instant::now();
+        let (stacks, before) = match (&runtime, &target.stack, setup.verify) {
+            (_, _, false) => (None, StackBefore::skipped("verification is off")),
+            (_, None, true) => (None, StackBefore::skipped("no stack name is known")),
+            (None, Some(_), true) => (None, StackBefore::skipped("no async runtime")),
+            (Some(rt), Some(stack), true) => rt.block_on(async {
+                let stacks = Stacks::connect(&setup.client).await;
+                let before = inspect(&stacks, stack).await;
+                (Some(stacks), before)
+            }),
+        };
+        let stack_ms = elapsed_ms(stack_started);
+        let deployed = before.template.as_ref().and_then(|body| {
+            Template::from_bytes(
+                body.as_bytes().to_vec(),
+                &format!("stack {} (deployed)", target.stack.as_deref().unwrap_or("")),
+                &setup.limits,
+            )
+            .ok()
+        });
         let baseline = match &setup.baseline {
             Some(b) => Some(b.clone()),
             None if existed => Some(BaselineSource::File(state_path.clone())),
             None if unusable_baseline.is_some() => None,
-            None => None,
+            // No record, but the stack exists: compare against what is deployed.
+            None => before.template.as_ref().map(|body| BaselineSource::Text {
+                name: format!("stack {} (deployed)", target.stack.as_deref().unwrap_or("")),
+                body: Arc::from(body.as_str()),
+            }),
         };
         let checker = Checker {
             policies: setup.policies,
@@ -212,8 +258,11 @@ impl<'a> Deployment<'a> {
                 changes: None,
                 approval: None,
                 approve_command: None,
+                baseline_from: None,
+                drift: None,
             },
             estimate: None,
+            stack_before: Some(before.clone()),
             deploy: None,
             verify: None,
             smoke: None,
@@ -227,6 +276,20 @@ impl<'a> Deployment<'a> {
         };
         let gate_failed = report.gate.verdict == Verdict::Fail;
         report.phase(PhaseName::Load, PhaseStatus::Passed, load_ms);
+        // Only a stack that was asked about has the phase: a deploy without a stack name
+        // or with verification off shows the phases it always had.
+        let stack_status = if before.skipped.is_some() {
+            None
+        } else if before.blocks() {
+            Some(PhaseStatus::Blocked)
+        } else if before.error.is_some() {
+            Some(PhaseStatus::Warned)
+        } else {
+            Some(PhaseStatus::Passed)
+        };
+        if let Some(status) = stack_status {
+            report.phase(PhaseName::Stack, status, stack_ms);
+        }
         if let Some(e) = &load_error {
             report.phase(PhaseName::Check, PhaseStatus::Error, check_ms);
             report.outcome = Outcome::Error;
@@ -252,6 +315,10 @@ impl<'a> Deployment<'a> {
                 None
             }
         };
+        if let Some(e) = runtime_error {
+            report.outcome = Outcome::Error;
+            report.reasons.push(e);
+        }
         if let Some(e) = unusable_baseline
             && report.outcome == Outcome::Pending
         {
@@ -260,6 +327,25 @@ impl<'a> Deployment<'a> {
                 "the recorded baseline {} cannot be read ({e}): the security changes since the last deploy cannot be compared",
                 report.state.path
             ));
+        }
+        if before.blocks()
+            && report.outcome == Outcome::Pending
+            && let Some(remediation) = &before.remediation
+        {
+            report.outcome = Outcome::Blocked;
+            report.reasons.push(remediation.clone());
+        }
+        if existed
+            && setup.baseline.is_none()
+            && let Some(deployed) = &deployed
+        {
+            let recorded = Template::load(&setup.state.deployed(&key), &setup.limits).ok();
+            let recorded_baseline = Template::load(&state_path, &setup.limits).ok();
+            report.security.drift = drift(
+                recorded.as_ref().map(|t| t.value()),
+                recorded_baseline.as_ref().map(|t| t.value()),
+                deployed.value(),
+            );
         }
         let mut deployment = Deployment {
             setup,
@@ -270,6 +356,9 @@ impl<'a> Deployment<'a> {
             gate_failed,
             audit,
             lock: None,
+            runtime,
+            stacks,
+            before,
         };
         deployment.security(baseline.as_ref());
         deployment
@@ -290,6 +379,12 @@ impl<'a> Deployment<'a> {
                 Some(p) => format!("git:{rev}:{}", p.display()),
                 None => format!("git:{rev}"),
             },
+            BaselineSource::Text { name, .. } => name.clone(),
+        });
+        self.report.security.baseline_from = Some(match source {
+            _ if self.setup.baseline.is_some() => BaselineOrigin::Option,
+            BaselineSource::Text { .. } => BaselineOrigin::DeployedStack,
+            _ => BaselineOrigin::State,
         });
         let set = self
             .report
@@ -380,12 +475,17 @@ impl<'a> Deployment<'a> {
             dir: target.project_dir.clone(),
             env,
         };
+        let display = match settings.live {
+            Live::Off => Display::Off,
+            _ => Display::for_stderr(),
+        };
         let (spawned, mut spawned_rx) = tokio::sync::mpsc::unbounded_channel();
         let options = RunOptions {
             timeout: settings.timeout,
             grace: settings.grace,
             live: settings.live,
             spawned: Some(spawned),
+            bar: display.bar().cloned(),
         };
         // The start goes to the audit log before the command runs: a run that is killed
         // still leaves its trace, and a log that cannot take it stops the deploy here.
@@ -411,47 +511,31 @@ impl<'a> Deployment<'a> {
             return;
         }
         let lock = self.lock;
-        let runtime = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) => {
-                self.fail(format!("cannot start the async runtime: {e}"));
-                return;
-            }
+        // Taken while the command runs, so the report can be updated meanwhile.
+        let Some(runtime) = self.runtime.take() else {
+            self.fail("cannot start the async runtime".into());
+            return;
         };
         let stack = target.stack.clone();
-        let region = target.region.clone();
+        let stacks = self.stacks.as_ref();
+        let skipped = self.before.skipped.clone();
+        let before_events = self.before.event_ids.clone();
+        let before = match (&self.before.error, self.before.exists) {
+            (None, Some(false)) => Some(Ok(None)),
+            (None, Some(true)) => Some(Ok(self.before.resources.clone())),
+            (Some(e), _) => Some(Err(e.clone())),
+            _ => None,
+        };
         let result = runtime.block_on(async {
             let mut interrupts = Interrupts::install()
                 .map_err(|e| format!("cannot install signal handlers: {e}"))?;
-            let (aws, skipped) = match (&stack, settings.verify) {
-                (_, false) => (None, Some("verification is off".to_string())),
-                (None, true) => (None, Some("no stack name is known".to_string())),
-                (Some(_), true) => match Aws::detect(region, &settings.env) {
-                    Some(aws) => (Some(aws), None),
-                    None => (None, Some("the aws CLI is not on PATH".to_string())),
-                },
-            };
-            let before_started = Instant::now();
-            let before = match (&aws, &stack) {
-                (Some(aws), Some(stack)) => match aws.resources(stack, &mut interrupts).await {
-                    Err(AwsError::Interrupted(sig)) => {
-                        return Err(format!(
-                            "interrupted by {sig} before the deploy command started"
-                        ));
-                    }
-                    other => Some(other.map_err(|e| e.to_string())),
-                },
-                _ => None,
-            };
-            let before_ms = elapsed_ms(before_started);
             let since = jiff::Timestamp::now();
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
             let interrupts_ref = &mut interrupts;
             let command = async move {
                 let report = command::run(&spec, &options, interrupts_ref).await;
                 drop(options);
+                let _ = done_tx.send(());
                 report
             };
             let record = async {
@@ -461,21 +545,45 @@ impl<'a> Deployment<'a> {
                     }
                 }
             };
-            let (command, ()) = tokio::join!(command, record);
+            let watched = async {
+                match (stacks, &stack) {
+                    (Some(stacks), Some(name)) => Some(
+                        watch::watch(
+                            stacks,
+                            name,
+                            since,
+                            before_events.clone(),
+                            &display,
+                            async {
+                                let _ = done_rx.await;
+                            },
+                        )
+                        .await,
+                    ),
+                    _ => None,
+                }
+            };
+            let (command, (), progress) = tokio::join!(command, record, watched);
             let verify = verify::verify(
                 &command,
                 VerifyInput {
                     stack: stack.as_deref(),
-                    aws: aws.as_ref(),
+                    stacks,
                     skipped,
                     before,
                     since,
                     wait: VERIFY_WAIT,
+                    progress,
+                    before_events: before_events.clone(),
+                    display: match display {
+                        Display::Bar(_) => Display::Off,
+                        other => other,
+                    },
                 },
                 &mut interrupts,
             )
             .await;
-            Ok((command, verify, before_ms))
+            Ok::<_, String>((command, verify, 0))
         });
         match result {
             Ok((command, mut verify, before_ms)) => {
@@ -506,6 +614,7 @@ impl<'a> Deployment<'a> {
             Err(message) => self.fail(message),
         }
         self.smoke(settings, &runtime);
+        self.runtime = Some(runtime);
     }
 
     /// Runs the smoke checks after a verified deploy; one that fails fails the deploy.
@@ -579,7 +688,10 @@ impl<'a> Deployment<'a> {
             && let Some(template) = &self.template
         {
             match self.setup.state.write_baseline(&key, template.value()) {
-                Ok(_) => self.report.state.written = true,
+                Ok(_) => {
+                    self.report.state.written = true;
+                    self.record_deployed(&key);
+                }
                 Err(e) => {
                     self.report.outcome = Outcome::Failed;
                     self.report.reasons.push(format!(
@@ -616,6 +728,42 @@ impl<'a> Deployment<'a> {
             .phase(PhaseName::Record, status, elapsed_ms(started));
         self.report.duration_ms = elapsed_ms(self.started);
         self.report.next_steps = report::next_steps(&self.report);
+    }
+
+    /// Keeps the template CloudFormation now has, so the next deploy can tell a change
+    /// made outside the gate. Not having it only loses that comparison, so a failure
+    /// is reported, not fatal.
+    fn record_deployed(&mut self, key: &str) {
+        let (Some(runtime), Some(stacks), Some(stack)) =
+            (&self.runtime, &self.stacks, &self.setup.target.stack)
+        else {
+            return;
+        };
+        let body = runtime.block_on(stacks.template(stack));
+        let recorded = match body {
+            Ok(Some(body)) => Template::from_bytes(
+                body.into_bytes(),
+                &format!("stack {stack} (deployed)"),
+                &self.setup.limits,
+            )
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                self.setup
+                    .state
+                    .write_deployed(key, t.value())
+                    .map_err(|e| e.to_string())
+            }),
+            Ok(None) => Err(format!("stack {stack} has no template")),
+            Err(e) => Err(e.to_string()),
+        };
+        match recorded {
+            Ok(path) => self.report.state.deployed = Some(display_path(&path, &self.setup.cwd)),
+            Err(e) => {
+                self.report.state.deployed_error = Some(format!(
+                    "the deployed template was not recorded (a change outside the gate will not be told apart at the next deploy): {e}"
+                ))
+            }
+        }
     }
 
     fn append_audit(&mut self, entry: &AuditEntry) -> Result<(), audit::AuditError> {

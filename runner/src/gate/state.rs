@@ -43,6 +43,28 @@ impl StateDir {
         self.root.join("state").join(format!("{key}.json"))
     }
 
+    /// The template CloudFormation had after the last gated deploy of `key` (to tell a
+    /// change made outside the gate).
+    pub fn deployed(&self, key: &str) -> PathBuf {
+        self.root.join("state").join(format!("{key}.deployed.json"))
+    }
+
+    /// Replaces the record of the deployed template atomically.
+    pub fn write_deployed(
+        &self,
+        key: &str,
+        template: &serde_json::Value,
+    ) -> Result<PathBuf, StateError> {
+        let path = self.deployed(key);
+        let mut text = serde_json::to_vec_pretty(template).map_err(|e| StateError {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        text.push(b'\n');
+        write_atomically(&path, &text)?;
+        Ok(path)
+    }
+
     /// `locks/`: where deploy locks live.
     pub fn locks(&self) -> PathBuf {
         self.root.join("locks")

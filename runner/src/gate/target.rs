@@ -322,7 +322,14 @@ pub fn resolve(
         stack_from,
         template: tidy(&template),
         template_from,
-        region: options.region.clone().or(samconfig.region),
+        // The options, then preflight.toml, then samconfig.toml; the client falls back
+        // to the environment.
+        region: options
+            .region
+            .clone()
+            .or_else(|| config.deploy.region.clone())
+            .or_else(|| config.sam.region.clone())
+            .or(samconfig.region),
         command,
         project_dir: project_dir.to_path_buf(),
     })

@@ -1,14 +1,18 @@
 //! Verification after the deploy command: its exit status, failure markers in its
-//! output, and, when a stack name is known and the `aws` CLI is on `PATH`, the stack's
-//! status and the resources created, updated and deleted since the deploy started
-//! (through [`super::aws`]).
+//! output, and, when a stack name is known, the stack as CloudFormation reports it
+//! (through [`super::cloudformation`]): its status, in plain words when it rolled
+//! back, the resources created, updated and deleted since the deploy started, its
+//! outputs, and the root cause of a failure.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::aws::{Aws, AwsError, StackEvent, StackResource};
+use super::cloudformation::cause::{RootCause, root_cause};
+use super::cloudformation::client::{StackEvent, StackResource, Stacks};
+use super::cloudformation::status;
+use super::cloudformation::watch::{self, Display, Progress};
 use super::command::{CommandReport, Interrupts};
 use super::markers::MarkerHit;
 
@@ -38,13 +42,18 @@ pub struct VerifyReport {
     pub stack: StackCheck,
     /// Resources created, updated, deleted and failed since the deploy started.
     pub resources: Option<ResourceChanges>,
+    /// The stack's events since the deploy started, as watched while it ran.
+    pub progress: Option<Progress>,
+    /// Why the deploy failed, from the first failed resources (nested stacks
+    /// followed), when it failed in CloudFormation.
+    pub root_cause: Option<RootCause>,
     /// Every reason verification failed, in words.
     pub failures: Vec<String>,
     /// How long verification took (including the snapshot before the command).
     pub duration_ms: u64,
 }
 
-/// The stack as `aws cloudformation` describes it.
+/// The stack as CloudFormation describes it after the command.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StackCheck {
     /// The stack name, when known.
@@ -59,6 +68,11 @@ pub struct StackCheck {
     pub status_reason: Option<String>,
     /// Whether the status is a successful one.
     pub ok: Option<bool>,
+    /// Whether this deploy changed the stack (any event since it started). A stack
+    /// the command never reached still shows the status an earlier deploy left.
+    pub touched: bool,
+    /// What the status says, in plain words (rollback states).
+    pub explanation: Option<String>,
     /// Why the query failed.
     pub error: Option<String>,
     /// Stack outputs (key → value).
@@ -105,19 +119,6 @@ pub struct ResourceChange {
     pub status: String,
     /// CloudFormation's reason, when given.
     pub reason: Option<String>,
-}
-
-/// Whether a stack status is a successful end state.
-pub fn status_ok(status: &str) -> bool {
-    matches!(
-        status,
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
-    )
-}
-
-/// Whether CloudFormation is still working on the stack.
-pub fn status_in_progress(status: &str) -> bool {
-    status.ends_with("_IN_PROGRESS") && status != "REVIEW_IN_PROGRESS"
 }
 
 /// Works out what changed: from the events since the deploy started (newest first, the
@@ -234,8 +235,8 @@ pub fn resource_changes(
 pub struct VerifyInput<'a> {
     /// The stack, when known.
     pub stack: Option<&'a str>,
-    /// The `aws` CLI, when verification with it is on and it is installed.
-    pub aws: Option<&'a Aws>,
+    /// The CloudFormation client, when verification is on and a stack is named.
+    pub stacks: Option<&'a Stacks>,
     /// Why the stack is not checked, when it is not.
     pub skipped: Option<String>,
     /// The stack's resources before the command (`Ok(None)`: no stack yet).
@@ -244,12 +245,18 @@ pub struct VerifyInput<'a> {
     pub since: jiff::Timestamp,
     /// How long to wait for a stack still in progress.
     pub wait: Duration,
+    /// The events watched while the command ran.
+    pub progress: Option<Progress>,
+    /// Where further events are shown while verification waits.
+    pub display: Display,
+    /// The ids of the events before the command (when nothing was watched).
+    pub before_events: HashSet<String>,
 }
 
 /// Verifies the deploy.
 pub async fn verify(
     command: &CommandReport,
-    input: VerifyInput<'_>,
+    mut input: VerifyInput<'_>,
     interrupts: &mut Interrupts,
 ) -> VerifyReport {
     let started = std::time::Instant::now();
@@ -290,21 +297,20 @@ pub async fn verify(
         skipped: input.skipped.clone(),
         ..Default::default()
     };
-    let mut resources = None;
+    let mut outcome = StackOutcome::default();
     let stop = command.interrupted.is_some() || !command.started;
-    if let (Some(name), Some(aws), false) = (input.stack, input.aws, stop) {
-        check_stack(
+    if let (Some(name), Some(stacks), false) = (input.stack, input.stacks, stop) {
+        outcome = check_stack(
             name,
-            aws,
-            &input,
+            stacks,
+            &mut input,
             command.succeeded(),
             &mut stack,
-            &mut resources,
             &mut failures,
             interrupts,
         )
         .await;
-    } else if stop && stack.skipped.is_none() && input.aws.is_some() {
+    } else if stop && stack.skipped.is_none() && input.stacks.is_some() {
         stack.skipped = Some(if command.started {
             "the deploy was interrupted".into()
         } else {
@@ -320,90 +326,151 @@ pub async fn verify(
         exit_code: command.exit_code,
         markers: command.markers.clone(),
         stack,
-        resources,
+        resources: outcome.resources,
+        progress: outcome.progress.or(input.progress),
+        root_cause: outcome.root_cause,
         failures,
         duration_ms: started.elapsed().as_millis() as u64,
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[derive(Default)]
+struct StackOutcome {
+    resources: Option<ResourceChanges>,
+    progress: Option<Progress>,
+    root_cause: Option<RootCause>,
+}
+
 async fn check_stack(
     name: &str,
-    aws: &Aws,
-    input: &VerifyInput<'_>,
+    stacks: &Stacks,
+    input: &mut VerifyInput<'_>,
     command_ok: bool,
     stack: &mut StackCheck,
-    resources: &mut Option<ResourceChanges>,
     failures: &mut Vec<String>,
     interrupts: &mut Interrupts,
-) {
+) -> StackOutcome {
     stack.checked = true;
+    let mut outcome = StackOutcome::default();
+    let since = input.since - CLOCK_SKEW;
+    let mut progress = match input.progress.take() {
+        Some(p) => p,
+        None => Progress {
+            seen: std::mem::take(&mut input.before_events),
+            ..Default::default()
+        },
+    };
+    let mut interval = Duration::from_secs(2);
     let deadline = std::time::Instant::now() + input.wait;
-    let (status, reason, outputs) = loop {
-        match aws.stack(name, interrupts).await {
-            Ok((status, reason, outputs)) => {
-                if status_in_progress(&status) && std::time::Instant::now() < deadline {
+    let description = loop {
+        let described = tokio::select! {
+            d = stacks.describe(name) => d,
+            sig = interrupts.recv() => {
+                failures.push(format!("interrupted by {} while checking stack {name}", sig.as_str()));
+                stack.error = Some(format!("interrupted by {}", sig.as_str()));
+                outcome.progress = Some(progress);
+                return outcome;
+            }
+        };
+        match described {
+            Ok(Some(d)) => {
+                if status::in_progress(&d.status) && std::time::Instant::now() < deadline {
+                    // Still working: keep showing its events while waiting.
                     tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                        _ = tokio::time::sleep(interval) => {}
                         sig = interrupts.recv() => {
                             failures.push(format!("interrupted by {} while waiting for stack {name}", sig.as_str()));
                             stack.error = Some(format!("interrupted by {}", sig.as_str()));
-                            return;
+                            outcome.progress = Some(progress);
+                            return outcome;
                         }
                     }
+                    watch::poll(
+                        stacks,
+                        name,
+                        since,
+                        &input.display,
+                        &mut progress,
+                        &mut interval,
+                    )
+                    .await;
+                    continue;
                 }
-                break (status, reason, outputs);
+                break d;
             }
-            Err(AwsError::NoStack(_)) => {
+            Ok(None) => {
                 stack.error = Some(format!("stack {name} does not exist"));
                 if command_ok {
                     failures.push(format!(
                         "stack {name} does not exist after the deploy (did the command deploy it under another name or region?)"
                     ));
                 }
-                return;
+                outcome.progress = Some(progress);
+                return outcome;
             }
             Err(e) => {
                 stack.error = Some(e.to_string());
-                failures.push(format!("cannot check stack {name}: {e}"));
-                return;
+                failures.push(format!(
+                    "the deploy is not verified: cannot check stack {name}: {e}"
+                ));
+                outcome.progress = Some(progress);
+                return outcome;
             }
         }
     };
-    let events: Vec<StackEvent> = match aws.events(name, interrupts).await {
-        Ok(events) => {
-            let since = input.since - CLOCK_SKEW;
-            events
-                .into_iter()
-                .filter(|e| e.timestamp.is_some_and(|t| t >= since))
-                .collect()
-        }
-        Err(e) => {
-            failures.push(format!("cannot read the events of stack {name}: {e}"));
-            Vec::new()
-        }
-    };
+    // The last events, after the watch stopped.
+    watch::poll(
+        stacks,
+        name,
+        since,
+        &Display::Off,
+        &mut progress,
+        &mut interval,
+    )
+    .await;
+    if let Some(e) = &progress.last_error {
+        failures.push(format!("cannot read the events of stack {name}: {e}"));
+    }
+    let events: Vec<StackEvent> = progress
+        .raw
+        .iter()
+        .filter(|e| e.timestamp.is_none_or(|t| t >= since))
+        .cloned()
+        .collect();
     let touched = !events.is_empty();
-    let ok = status_ok(&status) || (!touched && status == "UPDATE_ROLLBACK_COMPLETE");
+    let text = description.status.as_str().to_string();
+    let ok = status::succeeded(&description.status)
+        || (!touched
+            && description.status
+                == aws_sdk_cloudformation::types::StackStatus::UpdateRollbackComplete);
+    stack.touched = touched;
+    stack.explanation = status::explain(&description.status).map(str::to_string);
     if !ok {
-        let in_progress = if status_in_progress(&status) {
+        let in_progress = if status::in_progress(&description.status) {
             format!(" (still in progress after {:?})", input.wait)
         } else {
             String::new()
         };
         failures.push(format!(
-            "stack {name} is {status}{in_progress}{}",
-            reason
+            "stack {name} is {text}{in_progress}{}",
+            description
+                .reason
                 .as_deref()
                 .map(|r| format!(": {r}"))
                 .unwrap_or_default()
         ));
+    } else if !touched && !command_ok {
+        // The command failed before reaching CloudFormation: the status is an earlier
+        // deploy's, not this one's.
+        stack.explanation = Some(format!(
+            "unchanged by this deploy: {text} is the status an earlier deploy left"
+        ));
     }
-    stack.status = Some(status);
-    stack.status_reason = reason;
-    stack.ok = Some(ok);
-    stack.outputs = outputs;
-    let after = match aws.resources(name, interrupts).await {
+    stack.status = Some(text);
+    stack.status_reason = description.reason;
+    stack.ok = Some(ok && (touched || command_ok));
+    stack.outputs = description.outputs;
+    let after = match stacks.resources(name).await {
         Ok(r) => r.unwrap_or_default(),
         Err(e) => {
             failures.push(format!("cannot list the resources of stack {name}: {e}"));
@@ -415,34 +482,61 @@ async fn check_stack(
         _ => None,
     };
     let changes = resource_changes(&events, before.as_deref(), &after);
-    for f in &changes.failed {
-        failures.push(format!(
-            "{} ({}) {}{}",
-            f.logical_id,
-            f.resource_type,
-            f.status,
-            f.reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default()
-        ));
+    let failed_in_cloudformation = !changes.failed.is_empty() || (!ok && touched);
+    if failed_in_cloudformation {
+        let cause = root_cause(stacks, &events).await;
+        for f in &cause.failures {
+            let path = f
+                .stack_path
+                .iter()
+                .map(|s| format!("{s} > "))
+                .collect::<String>();
+            failures.push(format!(
+                "{path}{} ({}) {}{}",
+                f.logical_id,
+                f.resource_type,
+                f.status,
+                f.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        if cause.failures.is_empty() {
+            for f in &changes.failed {
+                failures.push(format!(
+                    "{} ({}) {}{}",
+                    f.logical_id,
+                    f.resource_type,
+                    f.status,
+                    f.reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                ));
+            }
+        }
+        outcome.root_cause = Some(cause);
     }
-    *resources = Some(changes);
+    outcome.resources = Some(changes);
+    outcome.progress = Some(progress);
+    outcome
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::aws::parse_events;
-    use serde_json::json;
 
-    #[test]
-    fn statuses() {
-        assert!(status_ok("UPDATE_COMPLETE"));
-        assert!(!status_ok("UPDATE_ROLLBACK_COMPLETE"));
-        assert!(!status_ok("ROLLBACK_COMPLETE"));
-        assert!(status_in_progress("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"));
-        assert!(!status_in_progress("REVIEW_IN_PROGRESS"));
+    fn event(at: &str, logical: &str, ty: &str, status: &str, reason: Option<&str>) -> StackEvent {
+        StackEvent {
+            id: format!("{logical}-{status}-{at}"),
+            timestamp: Some(at.parse().unwrap()),
+            logical_id: logical.into(),
+            physical_id: (logical == "Old").then(|| "old".to_string()),
+            resource_type: ty.into(),
+            status: status.into(),
+            reason: reason.map(str::to_string),
+        }
     }
 
     fn resource(id: &str, status: &str) -> StackResource {
@@ -451,28 +545,49 @@ mod tests {
             resource_type: "AWS::SQS::Queue".into(),
             physical_id: Some(format!("{id}-phys")),
             status: status.into(),
-            timestamp: "2010-07-27T22:27:28Z".into(),
+            timestamp: Some("2010-07-27T22:27:28Z".parse().unwrap()),
         }
     }
 
     #[test]
     fn changes_from_events() {
-        let events = parse_events(
-            &json!({"StackEvents": [
-                {"Timestamp": "2026-01-01T00:00:09Z", "LogicalResourceId": "demo", "ResourceType": "AWS::CloudFormation::Stack", "ResourceStatus": "UPDATE_COMPLETE"},
-                {"Timestamp": "2026-01-01T00:00:08.5+00:00", "LogicalResourceId": "Old", "ResourceType": "AWS::SQS::Queue", "ResourceStatus": "DELETE_COMPLETE", "PhysicalResourceId": "old"},
-                {"Timestamp": "2026-01-01T00:00:07Z", "LogicalResourceId": "Role", "ResourceType": "AWS::IAM::Role", "ResourceStatus": "UPDATE_COMPLETE"},
-                {"Timestamp": "2026-01-01T00:00:06Z", "LogicalResourceId": "Queue", "ResourceType": "AWS::SQS::Queue", "ResourceStatus": "CREATE_COMPLETE"},
-                {"Timestamp": "2026-01-01T00:00:05Z", "LogicalResourceId": "Queue", "ResourceType": "AWS::SQS::Queue", "ResourceStatus": "CREATE_IN_PROGRESS"},
-            ]}),
-            "demo",
-        );
-        assert_eq!(events.len(), 5);
-        assert!(events[0].logical_id.is_empty());
-        assert_eq!(
-            events[1].timestamp,
-            Some("2026-01-01T00:00:08.5Z".parse().unwrap())
-        );
+        let events = [
+            event(
+                "2026-01-01T00:00:09Z",
+                "",
+                "AWS::CloudFormation::Stack",
+                "UPDATE_COMPLETE",
+                None,
+            ),
+            event(
+                "2026-01-01T00:00:08.5Z",
+                "Old",
+                "AWS::SQS::Queue",
+                "DELETE_COMPLETE",
+                None,
+            ),
+            event(
+                "2026-01-01T00:00:07Z",
+                "Role",
+                "AWS::IAM::Role",
+                "UPDATE_COMPLETE",
+                None,
+            ),
+            event(
+                "2026-01-01T00:00:06Z",
+                "Queue",
+                "AWS::SQS::Queue",
+                "CREATE_COMPLETE",
+                None,
+            ),
+            event(
+                "2026-01-01T00:00:05Z",
+                "Queue",
+                "AWS::SQS::Queue",
+                "CREATE_IN_PROGRESS",
+                None,
+            ),
+        ];
         let before = [
             resource("Role", "CREATE_COMPLETE"),
             resource("Old", "CREATE_COMPLETE"),
@@ -492,12 +607,13 @@ mod tests {
 
     #[test]
     fn failed_events_carry_their_reason() {
-        let events = parse_events(
-            &json!({"StackEvents": [
-                {"Timestamp": "2026-01-01T00:00:06Z", "LogicalResourceId": "Bucket", "ResourceType": "AWS::S3::Bucket", "ResourceStatus": "CREATE_FAILED", "ResourceStatusReason": "bucket exists"},
-            ]}),
-            "demo",
-        );
+        let events = [event(
+            "2026-01-01T00:00:06Z",
+            "Bucket",
+            "AWS::S3::Bucket",
+            "CREATE_FAILED",
+            Some("bucket exists"),
+        )];
         let c = resource_changes(&events, None, &[]);
         assert_eq!(c.failed.len(), 1);
         assert_eq!(c.failed[0].reason.as_deref(), Some("bucket exists"));

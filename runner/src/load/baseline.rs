@@ -61,6 +61,14 @@ pub enum BaselineSource {
         /// template's own path.
         path: Option<PathBuf>,
     },
+    /// A template body read from elsewhere: the template of the deployed stack, as
+    /// CloudFormation returns it.
+    Text {
+        /// What it is, as shown in reports and load errors (`stack demo (deployed)`).
+        name: String,
+        /// The template.
+        body: std::sync::Arc<str>,
+    },
 }
 
 impl BaselineSource {
@@ -103,6 +111,11 @@ impl BaselineSource {
     ) -> Result<Option<Template>, BaselineError> {
         match self {
             BaselineSource::File(path) => Ok(Some(Template::load(path, limits)?)),
+            BaselineSource::Text { name, body } => Ok(Some(Template::from_bytes(
+                body.as_bytes().to_vec(),
+                name,
+                limits,
+            )?)),
             BaselineSource::Git { rev, path } => {
                 self.validate()?;
                 let dir = template

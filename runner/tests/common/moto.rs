@@ -1,7 +1,7 @@
-//! moto's server for the end-to-end deploy tests: the tools installed into
-//! `target/venv` once (the same venv and stamp as `make test-deps`), and `moto_server`
-//! on a free 127.0.0.1 port, stopped when dropped. Without Python, pip or PyPI the tests
-//! fail with a message saying so: they never pass silently.
+//! moto's server for the deploy tests: the tools installed into `target/venv` once
+//! (the same venv and stamp as `make test-deps`), and a server on a free port of
+//! 127.0.0.1, stopped when dropped. Without Python, pip or PyPI the tests fail with a
+//! message saying so: they never pass silently.
 
 use std::fs::File;
 use std::net::{TcpListener, TcpStream};
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::workspace;
 
 /// What `make test-deps` installs; keep the two in step.
-pub const PACKAGES: &[&str] = &["aws-sam-cli==1.170.0", "moto[server]==5.2.1", "awscli"];
+pub const PACKAGES: &[&str] = &["aws-sam-cli==1.170.0", "moto[server]==5.2.1"];
 
 /// `target/venv/bin`, installing the tools into `target/venv` when its stamp is missing.
 pub fn tools() -> PathBuf {
@@ -58,19 +58,35 @@ pub fn tools() -> PathBuf {
 /// moto's server on a free port of 127.0.0.1, stopped when dropped.
 pub struct Moto {
     child: Child,
-    /// The port it listens on.
-    pub port: u16,
+    port: u16,
 }
 
 impl Moto {
+    /// moto's own server.
     pub fn start(bin: &Path, log: &Path) -> Moto {
+        Moto::spawn(Command::new(bin.join("moto_server")), log)
+    }
+
+    /// moto's server through `runner/tests/fixtures/cloudformation/moto_server.py`,
+    /// which makes a refused resource fail the way CloudFormation fails (events and a
+    /// rollback) instead of failing the API call; `plain` runs moto unchanged.
+    pub fn start_failing_like_cloudformation(bin: &Path, log: &Path, plain: bool) -> Moto {
+        let mut command = Command::new(bin.join("python3"));
+        command.arg(super::fixture("cloudformation/moto_server.py"));
+        if plain {
+            command.arg("--plain");
+        }
+        Moto::spawn(command, log)
+    }
+
+    fn spawn(mut command: Command, log: &Path) -> Moto {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let log = File::create(log).unwrap();
-        let child = Command::new(bin.join("moto_server"))
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())

@@ -149,6 +149,48 @@ pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "  verdict: {verdict}")
 }
 
+/// The stack before the command: its status, and whether a deploy can start.
+fn write_stack_before(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
+    let Some(b) = &r.stack_before else {
+        return Ok(());
+    };
+    let name = r.stack.as_deref().unwrap_or("");
+    let region = b
+        .region
+        .as_deref()
+        .map(|r| format!(" {DIM}({r}){RESET}"))
+        .unwrap_or_default();
+    match (&b.status, b.exists, &b.error, &b.skipped) {
+        (Some(status), _, _, _) => {
+            let mark = if b.blocks() { fail_mark() } else { ok_mark() };
+            writeln!(
+                out,
+                "  {mark} stack {name}{region}: {status}{}",
+                b.status_reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            )?;
+            if let Some(remediation) = &b.remediation {
+                writeln!(out, "      {remediation}")?;
+            }
+        }
+        (None, Some(false), _, _) => writeln!(
+            out,
+            "  {} stack {name}{region}: does not exist yet (this deploy creates it)",
+            ok_mark()
+        )?,
+        (None, _, Some(e), _) => writeln!(
+            out,
+            "  {} stack {name}{region} could not be queried before the deploy: {e}",
+            warn_mark()
+        )?,
+        // Not asked (no stack name, verification off): the Verify section says why.
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The security changes against the baseline and their approval.
 pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
     let s = &r.security;
@@ -156,6 +198,28 @@ pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     writeln!(out, "\n{BOLD}Security changes{RESET}")?;
+    write_stack_before(r, out)?;
+    if let Some(d) = &s.drift
+        && d.changed
+    {
+        writeln!(
+            out,
+            "  {} stack {} was changed outside the gate since its last gated deploy{}",
+            warn_mark(),
+            r.stack.as_deref().unwrap_or(""),
+            match &d.changes {
+                Some(c) if !c.is_empty() => format!(
+                    " ({} security-relevant change{}: from the last gated deploy to the stack as deployed now)",
+                    c.count,
+                    plural(c.count)
+                ),
+                _ => " (no security-relevant change among the differences)".to_string(),
+            }
+        )?;
+        if let Some(c) = d.changes.as_ref().filter(|c| !c.is_empty()) {
+            write_changes(c, out)?;
+        }
+    }
     match (&s.baseline, &s.changes) {
         (None, _) => writeln!(
             out,
@@ -163,7 +227,13 @@ pub fn write_security(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
         )?,
         (Some(b), None) => writeln!(out, "  baseline {b} could not be compared")?,
         (Some(b), Some(changes)) => {
-            writeln!(out, "  against {b}")?;
+            let origin = match s.baseline_from {
+                Some(super::BaselineOrigin::DeployedStack) => {
+                    " (no record of a gated deploy yet: the template the stack runs now)"
+                }
+                _ => "",
+            };
+            writeln!(out, "  against {b}{origin}")?;
             if changes.is_empty() {
                 writeln!(out, "  {} no security-relevant changes", ok_mark())?;
             } else {
@@ -312,6 +382,41 @@ pub fn write_outcome(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
             }
             (None, Some(why), None) => writeln!(out, "  {DIM}- stack not checked: {why}{RESET}")?,
             _ => {}
+        }
+        if let Some(explanation) = &s.explanation {
+            writeln!(out, "      {explanation}")?;
+        }
+        if let Some(p) = &v.progress
+            && !p.events.is_empty()
+        {
+            writeln!(
+                out,
+                "  events: {} since the deploy started ({} resource{} complete, {} failed)",
+                p.events.len(),
+                p.complete,
+                plural(p.complete),
+                p.failed
+            )?;
+        }
+        if let Some(cause) = &v.root_cause {
+            for f in &cause.failures {
+                let path: String = f.stack_path.iter().map(|s| format!("{s} › ")).collect();
+                writeln!(
+                    out,
+                    "  {} root cause: {path}{} {DIM}{}{RESET} {}{}",
+                    fail_mark(),
+                    f.logical_id,
+                    f.resource_type,
+                    f.status,
+                    f.reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                )?;
+            }
+            for u in &cause.unreadable {
+                writeln!(out, "  {} {u}", warn_mark())?;
+            }
         }
         if let Some(c) = &v.resources {
             writeln!(

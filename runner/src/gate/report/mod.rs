@@ -13,6 +13,8 @@ pub use next_steps::next_steps;
 use super::approval::Approval;
 use super::audit::OverrideRecord;
 use super::changes::SecurityChanges;
+use super::cloudformation::before::StackBefore;
+use super::cloudformation::drift::Drift;
 use super::command::CommandReport;
 use super::estimate::Estimate;
 use super::outcome::Outcome;
@@ -33,6 +35,8 @@ pub const DEPLOY_REPORT_VERSION: u32 = 1;
 pub enum PhaseName {
     /// Reading the configuration and loading the policies.
     Load,
+    /// Asking CloudFormation about the stack (status, deployed template).
+    Stack,
     /// The check: `sam validate` and the policies.
     Check,
     /// Approval of the security changes.
@@ -115,6 +119,8 @@ pub struct DeployReport {
     /// How long the deploy command was expected to take (from the audit log's earlier
     /// deploys of this stack) and how long it took; absent on a stack's first deploy.
     pub estimate: Option<Estimate>,
+    /// The stack before the command, as CloudFormation described it.
+    pub stack_before: Option<StackBefore>,
     /// The deploy command, once it ran.
     pub deploy: Option<CommandReport>,
     /// Verification, once the command ran.
@@ -185,6 +191,8 @@ pub struct PolicyOutcome {
 pub struct SecurityReport {
     /// The baseline compared against (`.preflight/state/<stack>.json` by default).
     pub baseline: Option<String>,
+    /// Where the baseline came from.
+    pub baseline_from: Option<BaselineOrigin>,
     /// Whether a comparison was made (false on the first deploy).
     pub compared: bool,
     /// The changes, when compared.
@@ -193,6 +201,22 @@ pub struct SecurityReport {
     pub approval: Option<Approval>,
     /// The exact command that approves these changes, when approval is needed.
     pub approve_command: Option<String>,
+    /// Whether the deployed stack was changed outside the gate since its last gated
+    /// deploy, and how.
+    pub drift: Option<Drift>,
+}
+
+/// Where a deploy's baseline came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::Display)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum BaselineOrigin {
+    /// The gate's record of its last deploy (`.preflight/state/<stack>.json`).
+    State,
+    /// `--baseline`.
+    Option,
+    /// The deployed stack's template (no record yet, but the stack exists).
+    DeployedStack,
 }
 
 /// What was recorded in `.preflight/`.
@@ -212,6 +236,10 @@ pub struct StateReport {
     pub error: Option<String>,
     /// What went wrong writing the audit log.
     pub audit_error: Option<String>,
+    /// Where the deployed template was recorded after a verified deploy.
+    pub deployed: Option<String>,
+    /// Why it was not.
+    pub deployed_error: Option<String>,
 }
 
 impl DeployReport {

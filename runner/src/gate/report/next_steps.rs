@@ -26,6 +26,14 @@ pub fn next_steps(r: &DeployReport) -> Vec<String> {
         Outcome::Failed => failed_steps(r, stack, &mut steps),
         Outcome::Deployed => deployed_steps(r, stack, &mut steps),
     }
+    if let Some(d) = &r.security.drift
+        && d.changed
+    {
+        steps.push(format!(
+            "Stack {stack} was changed outside the gate since its last gated deploy (see Security changes): find out who changed it and why; this deploy {} it with the template checked here.",
+            if r.outcome == Outcome::Deployed { "replaced" } else { "would replace" }
+        ));
+    }
     if r.outcome == Outcome::Failed {
         smoke_steps(r, &mut steps);
     }
@@ -45,6 +53,12 @@ pub fn next_steps(r: &DeployReport) -> Vec<String> {
 }
 
 fn blocked_steps(r: &DeployReport, steps: &mut Vec<String>) {
+    if let Some(before) = &r.stack_before
+        && before.blocks()
+        && let Some(remediation) = &before.remediation
+    {
+        steps.push(format!("The deploy cannot start: {remediation}."));
+    }
     if let Some(sam) = &r.gate.validation
         && sam.status != SamStatus::Passed
     {
@@ -153,26 +167,44 @@ fn failed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
                 m.line, m.text
             ));
         }
-        for f in v.resources.iter().flat_map(|c| &c.failed) {
-            steps.push(format!(
-                "Resource {} ({}) {}: {}",
-                f.logical_id,
-                f.resource_type,
-                f.status,
-                f.reason.as_deref().unwrap_or("see the stack events")
-            ));
+        match &v.root_cause {
+            Some(cause) if !cause.failures.is_empty() => {
+                for f in &cause.failures {
+                    let path: String = f.stack_path.iter().map(|s| format!("{s} > ")).collect();
+                    steps.push(format!(
+                        "Resource {path}{} ({}) {}: {}{}",
+                        f.logical_id,
+                        f.resource_type,
+                        f.status,
+                        f.reason.as_deref().unwrap_or("no reason given"),
+                        f.cause
+                            .remediation()
+                            .map(|r| format!(". Likely fix: {r}."))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
+            _ => {
+                for f in v.resources.iter().flat_map(|c| &c.failed) {
+                    steps.push(format!(
+                        "Resource {} ({}) {}: {}",
+                        f.logical_id,
+                        f.resource_type,
+                        f.status,
+                        f.reason.as_deref().unwrap_or("see the stack events")
+                    ));
+                }
+            }
         }
         if let Some(status) = &v.stack.status
             && v.stack.ok == Some(false)
+            && v.stack.touched
         {
-            if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
-                steps.push(format!(
-                    "Stack {stack} is {status}: a stack whose creation failed must be deleted before it can be created again: `aws cloudformation delete-stack --stack-name {stack}`."
-                ));
-            } else {
-                steps.push(format!(
+            match &v.stack.explanation {
+                Some(explanation) => steps.push(format!("Stack {stack} is {status}: {explanation}.")),
+                None => steps.push(format!(
                     "Stack {stack} is {status}: inspect `aws cloudformation describe-stack-events --stack-name {stack}` for the first failed resource."
-                ));
+                )),
             }
         }
         if let Some(error) = &v.stack.error
