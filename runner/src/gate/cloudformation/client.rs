@@ -23,6 +23,9 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 /// its beginning, only back to the deploy being watched.
 const MAX_EVENT_PAGES: usize = 20;
 
+/// `DescribeStackResources` lists this many resources at most.
+const DESCRIBE_RESOURCES_LIMIT: usize = 100;
+
 /// Why a CloudFormation call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
@@ -285,8 +288,47 @@ impl Stacks {
         }))
     }
 
-    /// `ListStackResources`, every page; `None` when the stack does not exist.
+    /// The stack's resources: `DescribeStackResources`, which answers with at most 100,
+    /// else `ListStackResources`, every page; `None` when the stack does not exist.
     pub async fn resources(&self, stack: &str) -> Result<Option<Vec<StackResource>>, StackError> {
+        const OP: &str = "DescribeStackResources";
+        let out = match self
+            .client
+            .describe_stack_resources()
+            .stack_name(stack)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                return match StackError::call(OP, stack, e) {
+                    StackError::NoStack(_) => Ok(None),
+                    other => Err(other),
+                };
+            }
+        };
+        if out.stack_resources().len() < DESCRIBE_RESOURCES_LIMIT {
+            return Ok(Some(
+                out.stack_resources()
+                    .iter()
+                    .map(|r| StackResource {
+                        logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                        resource_type: r.resource_type().unwrap_or_default().to_string(),
+                        physical_id: r.physical_resource_id().map(str::to_string),
+                        status: r
+                            .resource_status()
+                            .map(|s| s.as_str().to_string())
+                            .unwrap_or_default(),
+                        timestamp: r.timestamp().and_then(timestamp),
+                    })
+                    .collect(),
+            ));
+        }
+        self.list_resources(stack).await
+    }
+
+    /// `ListStackResources`, every page.
+    async fn list_resources(&self, stack: &str) -> Result<Option<Vec<StackResource>>, StackError> {
         const OP: &str = "ListStackResources";
         let mut pages = self
             .client
