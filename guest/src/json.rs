@@ -23,6 +23,23 @@ pub(crate) fn parse(text: &str) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
+/// Collections up to this many children wait on the stacks; a longer one moves into its
+/// own storage and grows there.
+const STACKED: usize = 64;
+
+/// The members waiting on the stacks from `base` and `key_base` on, as an object.
+fn members(stacks: &mut Stacks, base: usize, key_base: usize) -> Map<String, Value> {
+    let mut members = Map::with_capacity(stacks.values.len() - base);
+    for (key, value) in stacks
+        .keys
+        .drain(key_base..)
+        .zip(stacks.values.drain(base..))
+    {
+        members.insert(key, value);
+    }
+    members
+}
+
 /// Children of the open collections, innermost last.
 #[derive(Default)]
 struct Stacks {
@@ -83,8 +100,17 @@ impl<'de> Visitor<'de> for Node<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let stacks = self.0;
         let base = stacks.values.len();
-        while let Some(item) = seq.next_element_seed(Node(stacks))? {
+        while let Some(item) = seq.next_element_seed(Node(&mut *stacks))? {
             stacks.values.push(item);
+            if stacks.values.len() - base == STACKED {
+                // A long one grows in its own storage, as serde_json's does: moved off
+                // the stack at its end, it would need its size twice over.
+                let mut items: Vec<Value> = stacks.values.drain(base..).collect();
+                while let Some(item) = seq.next_element_seed(Node(&mut *stacks))? {
+                    items.push(item);
+                }
+                return Ok(Value::Array(items));
+            }
         }
         Ok(Value::Array(stacks.values.drain(base..).collect()))
     }
@@ -95,18 +121,18 @@ impl<'de> Visitor<'de> for Node<'_> {
         let key_base = stacks.keys.len();
         while let Some(key) = map.next_key::<String>()? {
             stacks.keys.push(key);
-            let value = map.next_value_seed(Node(stacks))?;
+            let value = map.next_value_seed(Node(&mut *stacks))?;
             stacks.values.push(value);
+            if stacks.values.len() - base == STACKED {
+                let mut members = members(stacks, base, key_base);
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value_seed(Node(&mut *stacks))?;
+                    members.insert(key, value);
+                }
+                return Ok(Value::Object(members));
+            }
         }
-        let mut members = Map::with_capacity(stacks.values.len() - base);
-        for (key, value) in stacks
-            .keys
-            .drain(key_base..)
-            .zip(stacks.values.drain(base..))
-        {
-            members.insert(key, value);
-        }
-        Ok(Value::Object(members))
+        Ok(Value::Object(members(stacks, base, key_base)))
     }
 }
 
@@ -157,5 +183,22 @@ mod tests {
             panic!("array");
         };
         assert_eq!(five.capacity(), 5);
+    }
+
+    #[test]
+    fn long_collections_past_the_stack_are_whole() {
+        let items: Vec<String> = (0..200).map(|i| format!("[{i},{{\"k\":{i}}}]")).collect();
+        let members: Vec<String> = (0..200).map(|i| format!("\"m{i}\":[{i}]")).collect();
+        let text = format!(
+            "{{\"a\":[{}],\"b\":{{{},\"m5\":0}}}}",
+            items.join(","),
+            members.join(",")
+        );
+        let ours = parse(&text).unwrap();
+        let theirs: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(ours.to_string(), theirs.to_string());
+        assert_eq!(ours["a"].as_array().unwrap().len(), 200);
+        assert_eq!(ours["b"].as_object().unwrap().len(), 200);
+        assert_eq!(ours["b"]["m5"], 0);
     }
 }
