@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::moto::{Moto, tools};
 use common::{fixture, preflight};
@@ -51,8 +51,10 @@ fn with_statement(template: &str) -> String {
     widened
 }
 
-/// A project deploying stack `demo` with `deploy.py`, against `moto`.
+/// A project deploying stack `demo` with `deploy.py`, against its own moto server.
 struct Project {
+    // Fields drop in order: the server stops before its directory goes.
+    _moto: Moto,
     _dir: tempfile::TempDir,
     root: PathBuf,
     /// PATH with python3 and the system's tools, and no `aws`.
@@ -62,8 +64,12 @@ struct Project {
 }
 
 impl Project {
-    fn new(bin: &Path, moto: &Moto, template: &str) -> Project {
+    /// moto started (failing like CloudFormation, or `plain`), and the project.
+    fn start(template: &str, plain: bool) -> Project {
+        let bin = tools();
         let dir = tempfile::tempdir().unwrap();
+        let moto =
+            Moto::start_failing_like_cloudformation(&bin, &dir.path().join("moto.log"), plain);
         let root = dir.path().join("app");
         let shims = dir.path().join("bin");
         std::fs::create_dir_all(&root).unwrap();
@@ -75,6 +81,7 @@ impl Project {
             path,
             endpoint: moto.endpoint(),
             python: bin.join("python3"),
+            _moto: moto,
             _dir: dir,
         };
         project.write_template(template);
@@ -178,10 +185,7 @@ fn ids(list: &Value) -> Vec<String> {
 
 #[test]
 fn a_clean_deploy_is_verified_with_its_events_resources_and_outputs_without_the_aws_cli() {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), false);
-    let project = Project::new(&bin, &moto, TEMPLATE);
+    let project = Project::start(TEMPLATE, false);
     assert!(
         which::which_in("aws", Some(&project.path), "/").is_err(),
         "the test's PATH must not have the aws CLI"
@@ -244,15 +248,11 @@ fn a_clean_deploy_is_verified_with_its_events_resources_and_outputs_without_the_
 #[test]
 fn a_resource_cloudformation_refuses_is_named_with_its_reason_and_the_stack_left_blocks_the_next_deploy()
  {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), false);
     let taken = format!(
         "{TEMPLATE}  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: taken-by-someone\n"
     )
-    .replace("Outputs:\n  QueueUrl:\n    Value: !Ref Queue\n", "")
-        + "";
-    let project = Project::new(&bin, &moto, &taken);
+    .replace("Outputs:\n  QueueUrl:\n    Value: !Ref Queue\n", "");
+    let project = Project::start(&taken, false);
     project.python_ok(&[
         "-c",
         "import boto3; boto3.client('s3').create_bucket(Bucket='taken-by-someone')",
@@ -300,19 +300,14 @@ fn a_resource_cloudformation_refuses_is_named_with_its_reason_and_the_stack_left
 
 #[test]
 fn a_failed_update_is_rolled_back_and_explained_and_the_next_deploy_may_proceed() {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), false);
-    let project = Project::new(&bin, &moto, TEMPLATE);
+    let project = Project::start(TEMPLATE, false);
     let (code, report, _) = project.deploy(&[]);
     assert_eq!(code, 0, "{report:#}");
     project.python_ok(&[
         "-c",
         "import boto3; boto3.client('s3').create_bucket(Bucket='taken-too')",
     ]);
-    project.write_template(&format!(
-        "{TEMPLATE}"
-    ).replace(
+    project.write_template(&TEMPLATE.replace(
         "Outputs:",
         "  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: taken-too\nOutputs:",
     ));
@@ -339,11 +334,8 @@ fn a_failed_update_is_rolled_back_and_explained_and_the_next_deploy_may_proceed(
 
 #[test]
 fn a_stack_cloudformation_is_still_working_on_blocks_the_deploy() {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
     // Plain moto leaves a stack whose create it refused in CREATE_IN_PROGRESS.
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), true);
-    let project = Project::new(&bin, &moto, TEMPLATE);
+    let project = Project::start(TEMPLATE, true);
     project.python_ok(&[
         "-c",
         "import boto3, json\n\
@@ -368,10 +360,7 @@ fn a_stack_cloudformation_is_still_working_on_blocks_the_deploy() {
 
 #[test]
 fn the_first_gated_deploy_of_an_existing_stack_compares_against_the_deployed_template() {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), false);
-    let project = Project::new(&bin, &moto, TEMPLATE);
+    let project = Project::start(TEMPLATE, false);
     project.deploy_directly(TEMPLATE);
 
     project.write_template(&with_statement(TEMPLATE));
@@ -395,10 +384,7 @@ fn the_first_gated_deploy_of_an_existing_stack_compares_against_the_deployed_tem
 
 #[test]
 fn a_change_made_outside_the_gate_is_reported_as_drift_at_the_next_gated_deploy() {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), false);
-    let project = Project::new(&bin, &moto, TEMPLATE);
+    let project = Project::start(TEMPLATE, false);
     let (code, report, _) = project.deploy(&[]);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["security"]["drift"], Value::Null);
@@ -426,10 +412,7 @@ fn a_change_made_outside_the_gate_is_reported_as_drift_at_the_next_gated_deploy(
 
 #[test]
 fn without_credentials_a_named_stack_is_not_reported_as_verified() {
-    let bin = tools();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let moto = Moto::start_failing_like_cloudformation(&bin, log.path(), false);
-    let project = Project::new(&bin, &moto, TEMPLATE);
+    let project = Project::start(TEMPLATE, false);
     // The endpoint stays; the credentials go.
     std::fs::write(
         project.root.join("preflight.toml"),

@@ -62,17 +62,10 @@ fn sam_deploys_the_example_to_moto_and_a_broadening_change_waits_for_approval() 
     );
     let deploy = |args: &[&str]| {
         let mut cmd = preflight();
-        cmd.current_dir(&app)
+        moto.aim(cmd.current_dir(&app))
             .env("PATH", &path)
-            .env("AWS_ENDPOINT_URL", moto.endpoint())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("SAM_CLI_TELEMETRY", "0")
             .env("USER", "e2e")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_SESSION_TOKEN")
             .args(["deploy", "--format", "json"])
             .args(args)
             .write_stdin("");

@@ -141,17 +141,10 @@ timeout = "10s"
     );
     let deploy = |format: &str| {
         let mut cmd = preflight();
-        cmd.current_dir(&app)
+        moto.aim(cmd.current_dir(&app))
             .env("PATH", &path)
-            .env("AWS_ENDPOINT_URL", moto.endpoint())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("HEALTH_URL", &url)
             .env("USER", "e2e")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_SESSION_TOKEN")
             .env_remove("HTTP_PROXY")
             .env_remove("http_proxy")
             .env_remove("ALL_PROXY")

@@ -59,7 +59,7 @@ use audit::{AuditEntry, AuditEvent, AuditLog, OverrideRecord};
 use changes::SecurityChanges;
 use cloudformation::before::{StackBefore, inspect};
 use cloudformation::client::{ClientSettings, Stacks};
-use cloudformation::drift::drift;
+use cloudformation::drift::{Drift, drift};
 use cloudformation::watch::{self, Display};
 use command::{CommandSpec, Interrupts, Live, RunOptions};
 use lock::DeployLock;
@@ -152,8 +152,6 @@ pub struct Deployment<'a> {
     runtime: Option<tokio::runtime::Runtime>,
     /// The CloudFormation client, when the stack is checked.
     stacks: Option<Stacks>,
-    /// The stack before the command.
-    before: StackBefore,
 }
 
 impl<'a> Deployment<'a> {
@@ -193,21 +191,13 @@ impl<'a> Deployment<'a> {
             }),
         };
         let stack_ms = elapsed_ms(stack_started);
-        let deployed = before.template.as_ref().and_then(|body| {
-            Template::from_bytes(
-                body.as_bytes().to_vec(),
-                &format!("stack {} (deployed)", target.stack.as_deref().unwrap_or("")),
-                &setup.limits,
-            )
-            .ok()
-        });
         let baseline = match &setup.baseline {
             Some(b) => Some(b.clone()),
             None if existed => Some(BaselineSource::File(state_path.clone())),
             None if unusable_baseline.is_some() => None,
             // No record, but the stack exists: compare against what is deployed.
             None => before.template.as_ref().map(|body| BaselineSource::Text {
-                name: format!("stack {} (deployed)", target.stack.as_deref().unwrap_or("")),
+                name: deployed_name(target.stack.as_deref()),
                 body: Arc::from(body.as_str()),
             }),
         };
@@ -262,7 +252,7 @@ impl<'a> Deployment<'a> {
                 drift: None,
             },
             estimate: None,
-            stack_before: Some(before.clone()),
+            stack_before: before,
             deploy: None,
             verify: None,
             smoke: None,
@@ -278,6 +268,7 @@ impl<'a> Deployment<'a> {
         report.phase(PhaseName::Load, PhaseStatus::Passed, load_ms);
         // Only a stack that was asked about has the phase: a deploy without a stack name
         // or with verification off shows the phases it always had.
+        let before = &report.stack_before;
         let stack_status = if before.skipped.is_some() {
             None
         } else if before.blocks() {
@@ -328,23 +319,21 @@ impl<'a> Deployment<'a> {
                 report.state.path
             ));
         }
+        let before = &report.stack_before;
         if before.blocks()
             && report.outcome == Outcome::Pending
-            && let Some(remediation) = &before.remediation
+            && let Some(remediation) = before.remediation.clone()
         {
             report.outcome = Outcome::Blocked;
-            report.reasons.push(remediation.clone());
+            report.reasons.push(remediation);
         }
-        if existed
-            && setup.baseline.is_none()
-            && let Some(deployed) = &deployed
-        {
-            let recorded = Template::load(&setup.state.deployed(&key), &setup.limits).ok();
-            let recorded_baseline = Template::load(&state_path, &setup.limits).ok();
-            report.security.drift = drift(
-                recorded.as_ref().map(|t| t.value()),
-                recorded_baseline.as_ref().map(|t| t.value()),
-                deployed.value(),
+        if existed && setup.baseline.is_none() {
+            report.security.drift = stack_drift(
+                report.stack_before.template.as_deref(),
+                target.stack.as_deref(),
+                &setup.state.deployed(&key),
+                &state_path,
+                &setup.limits,
             );
         }
         let mut deployment = Deployment {
@@ -358,7 +347,6 @@ impl<'a> Deployment<'a> {
             lock: None,
             runtime,
             stacks,
-            before,
         };
         deployment.security(baseline.as_ref());
         deployment
@@ -518,11 +506,12 @@ impl<'a> Deployment<'a> {
         };
         let stack = target.stack.clone();
         let stacks = self.stacks.as_ref();
-        let skipped = self.before.skipped.clone();
-        let before_events = self.before.event_ids.clone();
-        let before = match (&self.before.error, self.before.exists) {
+        let stack_before = &self.report.stack_before;
+        let skipped = stack_before.skipped.clone();
+        let before_events = stack_before.event_ids.clone();
+        let before = match (&stack_before.error, stack_before.exists) {
             (None, Some(false)) => Some(Ok(None)),
-            (None, Some(true)) => Some(Ok(self.before.resources.clone())),
+            (None, Some(true)) => Some(Ok(stack_before.resources.clone())),
             (Some(e), _) => Some(Err(e.clone())),
             _ => None,
         };
@@ -743,7 +732,7 @@ impl<'a> Deployment<'a> {
         let recorded = match body {
             Ok(Some(body)) => Template::from_bytes(
                 body.into_bytes(),
-                &format!("stack {stack} (deployed)"),
+                &deployed_name(Some(stack)),
                 &self.setup.limits,
             )
             .map_err(|e| e.to_string())
@@ -823,6 +812,35 @@ impl<'a> Deployment<'a> {
             state_written: r.state.written,
         }
     }
+}
+
+/// How the deployed template of `stack` is named in reports and load errors.
+fn deployed_name(stack: Option<&str>) -> String {
+    format!("stack {} (deployed)", stack.unwrap_or(""))
+}
+
+/// Whether the deployed template (`body`) differs from the record of the last gated
+/// deploy (`recorded`), or, without a record, from the baseline; the baseline is read
+/// only then.
+fn stack_drift(
+    body: Option<&str>,
+    stack: Option<&str>,
+    recorded: &Path,
+    baseline: &Path,
+    limits: &Limits,
+) -> Option<Drift> {
+    let deployed =
+        Template::from_bytes(body?.as_bytes().to_vec(), &deployed_name(stack), limits).ok()?;
+    let recorded = Template::load(recorded, limits).ok();
+    let baseline = match recorded {
+        Some(_) => None,
+        None => Template::load(baseline, limits).ok(),
+    };
+    drift(
+        recorded.as_ref().map(|t| t.value()),
+        baseline.as_ref().map(|t| t.value()),
+        deployed.value(),
+    )
 }
 
 fn elapsed_ms(since: Instant) -> u64 {

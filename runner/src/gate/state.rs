@@ -55,14 +55,7 @@ impl StateDir {
         key: &str,
         template: &serde_json::Value,
     ) -> Result<PathBuf, StateError> {
-        let path = self.deployed(key);
-        let mut text = serde_json::to_vec_pretty(template).map_err(|e| StateError {
-            path: path.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        text.push(b'\n');
-        write_atomically(&path, &text)?;
-        Ok(path)
+        write_json(self.deployed(key), template)
     }
 
     /// `locks/`: where deploy locks live.
@@ -105,15 +98,19 @@ impl StateDir {
         key: &str,
         template: &serde_json::Value,
     ) -> Result<PathBuf, StateError> {
-        let path = self.baseline(key);
-        let mut text = serde_json::to_vec_pretty(template).map_err(|e| StateError {
-            path: path.clone(),
-            source: std::io::Error::other(e),
-        })?;
-        text.push(b'\n');
-        write_atomically(&path, &text)?;
-        Ok(path)
+        write_json(self.baseline(key), template)
     }
+}
+
+/// Writes `value` to `path` as pretty JSON with a final newline, atomically.
+fn write_json(path: PathBuf, value: &serde_json::Value) -> Result<PathBuf, StateError> {
+    let mut text = serde_json::to_vec_pretty(value).map_err(|e| StateError {
+        path: path.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    text.push(b'\n');
+    write_atomically(&path, &text)?;
+    Ok(path)
 }
 
 /// `dir` as a directory of the state: created when missing; a symbolic link or

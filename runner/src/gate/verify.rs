@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::cloudformation::cause::{RootCause, root_cause};
+use super::cloudformation::cause::{RootCause, failure_line, root_cause};
 use super::cloudformation::client::{StackEvent, StackResource, Stacks};
 use super::cloudformation::status;
 use super::cloudformation::watch::{self, Display, Progress};
@@ -362,14 +362,14 @@ async fn check_stack(
     };
     let mut interval = Duration::from_secs(2);
     let deadline = std::time::Instant::now() + input.wait;
+    // `None`: verification ends here (interrupted, no stack, no answer), its failure said.
     let description = loop {
         let described = tokio::select! {
             d = stacks.describe(name) => d,
             sig = interrupts.recv() => {
                 failures.push(format!("interrupted by {} while checking stack {name}", sig.as_str()));
                 stack.error = Some(format!("interrupted by {}", sig.as_str()));
-                outcome.progress = Some(progress);
-                return outcome;
+                break None;
             }
         };
         match described {
@@ -381,8 +381,7 @@ async fn check_stack(
                         sig = interrupts.recv() => {
                             failures.push(format!("interrupted by {} while waiting for stack {name}", sig.as_str()));
                             stack.error = Some(format!("interrupted by {}", sig.as_str()));
-                            outcome.progress = Some(progress);
-                            return outcome;
+                            break None;
                         }
                     }
                     watch::poll(
@@ -396,7 +395,7 @@ async fn check_stack(
                     .await;
                     continue;
                 }
-                break d;
+                break Some(d);
             }
             Ok(None) => {
                 stack.error = Some(format!("stack {name} does not exist"));
@@ -405,18 +404,20 @@ async fn check_stack(
                         "stack {name} does not exist after the deploy (did the command deploy it under another name or region?)"
                     ));
                 }
-                outcome.progress = Some(progress);
-                return outcome;
+                break None;
             }
             Err(e) => {
                 stack.error = Some(e.to_string());
                 failures.push(format!(
                     "the deploy is not verified: cannot check stack {name}: {e}"
                 ));
-                outcome.progress = Some(progress);
-                return outcome;
+                break None;
             }
         }
+    };
+    let Some(description) = description else {
+        outcome.progress = Some(progress);
+        return outcome;
     };
     // The last events, after the watch stopped.
     watch::poll(
@@ -485,36 +486,25 @@ async fn check_stack(
     let failed_in_cloudformation = !changes.failed.is_empty() || (!ok && touched);
     if failed_in_cloudformation {
         let cause = root_cause(stacks, &events).await;
-        for f in &cause.failures {
-            let path = f
-                .stack_path
-                .iter()
-                .map(|s| format!("{s} > "))
-                .collect::<String>();
-            failures.push(format!(
-                "{path}{} ({}) {}{}",
-                f.logical_id,
-                f.resource_type,
-                f.status,
-                f.reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            ));
-        }
+        failures.extend(cause.failures.iter().map(|f| {
+            failure_line(
+                &f.stack_path,
+                &f.logical_id,
+                &f.resource_type,
+                &f.status,
+                f.reason.as_deref(),
+            )
+        }));
         if cause.failures.is_empty() {
-            for f in &changes.failed {
-                failures.push(format!(
-                    "{} ({}) {}{}",
-                    f.logical_id,
-                    f.resource_type,
-                    f.status,
-                    f.reason
-                        .as_deref()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default()
-                ));
-            }
+            failures.extend(changes.failed.iter().map(|f| {
+                failure_line(
+                    &[],
+                    &f.logical_id,
+                    &f.resource_type,
+                    &f.status,
+                    f.reason.as_deref(),
+                )
+            }));
         }
         outcome.root_cause = Some(cause);
     }

@@ -112,6 +112,18 @@ impl Moto {
     pub fn endpoint(&self) -> String {
         format!("http://localhost:{}", self.port)
     }
+
+    /// Points `cmd` at this server with dummy credentials in us-east-1, and drops the
+    /// profile, region and session token of the environment the tests run in.
+    pub fn aim<'c>(&self, cmd: &'c mut assert_cmd::Command) -> &'c mut assert_cmd::Command {
+        cmd.env("AWS_ENDPOINT_URL", self.endpoint())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_SESSION_TOKEN")
+    }
 }
 
 impl Drop for Moto {

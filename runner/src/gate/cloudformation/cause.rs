@@ -120,6 +120,20 @@ pub struct RootCause {
     pub unreadable: Vec<String>,
 }
 
+/// A failed resource in one line, as the reasons name it: `Parent > Id (Type)
+/// STATUS: reason`.
+pub fn failure_line(
+    stack_path: &[String],
+    logical_id: &str,
+    resource_type: &str,
+    status: &str,
+    reason: Option<&str>,
+) -> String {
+    let path: String = stack_path.iter().map(|s| format!("{s} > ")).collect();
+    let reason = reason.map(|r| format!(": {r}")).unwrap_or_default();
+    format!("{path}{logical_id} ({resource_type}) {status}{reason}")
+}
+
 /// Whether CloudFormation marked a resource failed only because another one failed.
 fn consequence(reason: Option<&str>) -> bool {
     reason.is_some_and(|r| {
@@ -215,6 +229,24 @@ mod tests {
         assert_eq!(Cause::of("Internal Failure"), Cause::Other);
         assert!(Cause::Other.remediation().is_none());
         assert!(Cause::Limit.remediation().unwrap().contains("quota"));
+    }
+
+    #[test]
+    fn a_failure_line_names_the_nested_stacks_leading_to_it() {
+        assert_eq!(
+            failure_line(
+                &["Api".into(), "Db".into()],
+                "Table",
+                "AWS::DynamoDB::Table",
+                "CREATE_FAILED",
+                Some("limit")
+            ),
+            "Api > Db > Table (AWS::DynamoDB::Table) CREATE_FAILED: limit"
+        );
+        assert_eq!(
+            failure_line(&[], "Q", "AWS::SQS::Queue", "UPDATE_FAILED", None),
+            "Q (AWS::SQS::Queue) UPDATE_FAILED"
+        );
     }
 
     #[test]

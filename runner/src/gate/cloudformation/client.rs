@@ -56,6 +56,14 @@ pub enum StackError {
 }
 
 impl StackError {
+    /// A missing stack as `Ok(None)`, any other error as itself.
+    fn absent<T>(self) -> Result<Option<T>, StackError> {
+        match self {
+            StackError::NoStack(_) => Ok(None),
+            other => Err(other),
+        }
+    }
+
     /// Whether CloudFormation asked us to slow down.
     pub fn is_throttling(&self) -> bool {
         matches!(self, StackError::Call { code: Some(code), .. }
@@ -148,6 +156,25 @@ pub struct StackResource {
     pub status: String,
     /// Last updated.
     pub timestamp: Option<jiff::Timestamp>,
+}
+
+impl StackResource {
+    /// From the fields `DescribeStackResources` and `ListStackResources` both return.
+    fn new(
+        logical_id: Option<&str>,
+        resource_type: Option<&str>,
+        physical_id: Option<&str>,
+        status: Option<&aws_sdk_cloudformation::types::ResourceStatus>,
+        timestamp: Option<&aws_sdk_cloudformation::primitives::DateTime>,
+    ) -> StackResource {
+        StackResource {
+            logical_id: logical_id.unwrap_or_default().to_string(),
+            resource_type: resource_type.unwrap_or_default().to_string(),
+            physical_id: physical_id.map(str::to_string),
+            status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+            timestamp: timestamp.and_then(self::timestamp),
+        }
+    }
 }
 
 /// A stack event.
@@ -258,10 +285,7 @@ impl Stacks {
         let out = match self.client.describe_stacks().stack_name(stack).send().await {
             Ok(out) => out,
             Err(e) => {
-                return match StackError::call(OP, stack, e) {
-                    StackError::NoStack(_) => Ok(None),
-                    other => Err(other),
-                };
+                return StackError::call(OP, stack, e).absent();
             }
         };
         let Some(s) = out.stacks().first() else {
@@ -301,25 +325,21 @@ impl Stacks {
         {
             Ok(out) => out,
             Err(e) => {
-                return match StackError::call(OP, stack, e) {
-                    StackError::NoStack(_) => Ok(None),
-                    other => Err(other),
-                };
+                return StackError::call(OP, stack, e).absent();
             }
         };
         if out.stack_resources().len() < DESCRIBE_RESOURCES_LIMIT {
             return Ok(Some(
                 out.stack_resources()
                     .iter()
-                    .map(|r| StackResource {
-                        logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
-                        resource_type: r.resource_type().unwrap_or_default().to_string(),
-                        physical_id: r.physical_resource_id().map(str::to_string),
-                        status: r
-                            .resource_status()
-                            .map(|s| s.as_str().to_string())
-                            .unwrap_or_default(),
-                        timestamp: r.timestamp().and_then(timestamp),
+                    .map(|r| {
+                        StackResource::new(
+                            r.logical_resource_id(),
+                            r.resource_type(),
+                            r.physical_resource_id(),
+                            r.resource_status(),
+                            r.timestamp(),
+                        )
                     })
                     .collect(),
             ));
@@ -341,23 +361,17 @@ impl Stacks {
             let page = match page {
                 Ok(page) => page,
                 Err(e) => {
-                    return match StackError::call(OP, stack, e) {
-                        StackError::NoStack(_) => Ok(None),
-                        other => Err(other),
-                    };
+                    return StackError::call(OP, stack, e).absent();
                 }
             };
             resources.extend(page.stack_resource_summaries().iter().map(|r| {
-                StackResource {
-                    logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
-                    resource_type: r.resource_type().unwrap_or_default().to_string(),
-                    physical_id: r.physical_resource_id().map(str::to_string),
-                    status: r
-                        .resource_status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    timestamp: r.last_updated_timestamp().and_then(timestamp),
-                }
+                StackResource::new(
+                    r.logical_resource_id(),
+                    r.resource_type(),
+                    r.physical_resource_id(),
+                    r.resource_status(),
+                    r.last_updated_timestamp(),
+                )
             }));
         }
         Ok(Some(resources))
@@ -449,10 +463,7 @@ impl Stacks {
             .await
         {
             Ok(out) => Ok(out.template_body().map(str::to_string)),
-            Err(e) => match StackError::call(OP, stack, e) {
-                StackError::NoStack(_) => Ok(None),
-                other => Err(other),
-            },
+            Err(e) => StackError::call(OP, stack, e).absent(),
         }
     }
 }

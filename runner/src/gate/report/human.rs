@@ -151,9 +151,7 @@ pub fn write_gate(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
 
 /// The stack before the command: its status, and whether a deploy can start.
 fn write_stack_before(r: &DeployReport, out: &mut dyn Write) -> io::Result<()> {
-    let Some(b) = &r.stack_before else {
-        return Ok(());
-    };
+    let b = &r.stack_before;
     let name = r.stack.as_deref().unwrap_or("");
     let region = b
         .region

@@ -119,8 +119,9 @@ pub struct DeployReport {
     /// How long the deploy command was expected to take (from the audit log's earlier
     /// deploys of this stack) and how long it took; absent on a stack's first deploy.
     pub estimate: Option<Estimate>,
-    /// The stack before the command, as CloudFormation described it.
-    pub stack_before: Option<StackBefore>,
+    /// The stack before the command, as CloudFormation described it (or why it was
+    /// not asked).
+    pub stack_before: StackBefore,
     /// The deploy command, once it ran.
     pub deploy: Option<CommandReport>,
     /// Verification, once the command ran.

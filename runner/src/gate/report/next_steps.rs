@@ -53,9 +53,8 @@ pub fn next_steps(r: &DeployReport) -> Vec<String> {
 }
 
 fn blocked_steps(r: &DeployReport, steps: &mut Vec<String>) {
-    if let Some(before) = &r.stack_before
-        && before.blocks()
-        && let Some(remediation) = &before.remediation
+    if r.stack_before.blocks()
+        && let Some(remediation) = &r.stack_before.remediation
     {
         steps.push(format!("The deploy cannot start: {remediation}."));
     }
