@@ -47,11 +47,11 @@ from cfnlint.decode import decode
 SECTIONS = ("Parameters", "Mappings", "Conditions", "Outputs", "Globals", "Metadata", "Rules")
 for path in open(sys.argv[1]).read().split():
     template, _ = decode(path)
-    if not isinstance(template, dict):
-        continue
-    if "Resources" in template and not template["Resources"]:
-        continue
-    if any(k in template and template[k] is None for k in SECTIONS):
+    # A file cfn-lint cannot decode is kept: it reports the parse error.
+    if isinstance(template, dict) and (
+        ("Resources" in template and not template["Resources"])
+        or any(k in template and template[k] is None for k in SECTIONS)
+    ):
         continue
     print(path)
 PY
