@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::span::{Shape, Span, SpanNode};
+use crate::span::{Shape, Span, SpanNode, Spans};
 
 /// Most nodes loops may generate.
 pub const MAX_GENERATED: usize = 1_000_000;
@@ -56,7 +56,8 @@ struct Expander {
 }
 
 /// Expands the language extensions of a whole template.
-pub(crate) fn expand(value: Value, spans: SpanNode) -> Result<(Value, SpanNode), TooLarge> {
+pub(crate) fn expand(value: Value, spans: Spans) -> Result<(Value, Spans), TooLarge> {
+    let spans = spans.into_tree();
     let mut lists = HashMap::new();
     let mut defaults = HashMap::new();
     if let Some(Value::Object(parameters)) = value.get("Parameters") {
@@ -85,7 +86,7 @@ pub(crate) fn expand(value: Value, spans: SpanNode) -> Result<(Value, SpanNode),
     };
     let (value, spans) = expander.node(value, spans)?;
     let (value, spans) = expander.policies(value, spans);
-    Ok((value, spans))
+    Ok((value, Spans::from_tree(spans)))
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -103,7 +104,7 @@ type Members = Vec<(String, Span, Value, SpanNode)>;
 fn split_map(map: Map<String, Value>, spans: SpanNode) -> (Members, Span) {
     let span = spans.span;
     let mut by_key: HashMap<String, (Span, SpanNode)> = match spans.shape {
-        Shape::Map(members, _) => members.into_iter().map(|(k, s, n)| (k, (s, n))).collect(),
+        Shape::Map(members) => members.into_iter().map(|(k, s, n)| (k, (s, n))).collect(),
         _ => HashMap::new(),
     };
     let members = map
@@ -141,7 +142,7 @@ fn join_map(members: Members, span: Span) -> (Value, SpanNode) {
         Value::Object(map),
         SpanNode {
             span,
-            shape: Shape::map(spans),
+            shape: Shape::Map(spans),
         },
     )
 }
@@ -365,7 +366,7 @@ fn substitute(value: &Value, node: &SpanNode, id: &str, item: &str) -> (Value, S
                 return (Value::String(item.to_string()), SpanNode::leaf(node.span));
             }
             let members: &[(String, Span, SpanNode)] = match &node.shape {
-                Shape::Map(m, _) => m,
+                Shape::Map(m) => m,
                 _ => &[],
             };
             let span_of = |k: &str| members.iter().find(|(mk, _, _)| mk == k);
@@ -384,7 +385,7 @@ fn substitute(value: &Value, node: &SpanNode, id: &str, item: &str) -> (Value, S
                 Value::Object(out),
                 SpanNode {
                     span: node.span,
-                    shape: Shape::map(spans),
+                    shape: Shape::Map(spans),
                 },
             )
         }

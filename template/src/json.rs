@@ -8,14 +8,14 @@ use serde_json::{Map, Number, Value};
 use crate::Limits;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::lines::LineIndex;
-use crate::span::{Shape, Span, SpanNode};
+use crate::span::{Node, Span, SpanBuilder, Spans};
 
 pub(crate) fn parse(
     text: &str,
     name: &str,
     lines: &LineIndex,
     limits: &Limits,
-) -> Result<(Value, SpanNode), LoadError> {
+) -> Result<(Value, Spans), LoadError> {
     let at = |offset: usize, kind: LoadErrorKind| {
         let (line, column) = lines.line_col(text, offset);
         LoadError::at(name, line, column, kind)
@@ -45,7 +45,9 @@ pub(crate) fn parse(
     let Some(root) = parsed.value else {
         return Err(LoadError::whole_file(name, LoadErrorKind::Empty));
     };
-    convert(root, &at, lines, text)
+    let mut spans = SpanBuilder::default();
+    let (value, root) = convert(root, &at, lines, text, &mut spans)?;
+    Ok((value, spans.finish(root)))
 }
 
 fn convert(
@@ -53,7 +55,8 @@ fn convert(
     at: &impl Fn(usize, LoadErrorKind) -> LoadError,
     lines: &LineIndex,
     text: &str,
-) -> Result<(Value, SpanNode), LoadError> {
+    spans: &mut SpanBuilder,
+) -> Result<(Value, Node), LoadError> {
     let span_of = |r: jsonc_parser::common::Range| Span {
         start: r.start,
         end: r.end,
@@ -61,10 +64,10 @@ fn convert(
     Ok(match node {
         Ast::StringLit(s) => (
             Value::String(s.value.into_owned()),
-            SpanNode::leaf(span_of(s.range)),
+            Node::leaf(span_of(s.range)),
         ),
-        Ast::BooleanLit(b) => (Value::Bool(b.value), SpanNode::leaf(span_of(b.range))),
-        Ast::NullKeyword(n) => (Value::Null, SpanNode::leaf(span_of(n.range))),
+        Ast::BooleanLit(b) => (Value::Bool(b.value), Node::leaf(span_of(b.range))),
+        Ast::NullKeyword(n) => (Value::Null, Node::leaf(span_of(n.range))),
         Ast::NumberLit(n) => {
             let value = serde_json::from_str::<Number>(n.value)
                 .map(Value::Number)
@@ -75,29 +78,25 @@ fn convert(
                         LoadErrorKind::Syntax(format!("bad number `{}`", n.value)),
                     )
                 })?;
-            (value, SpanNode::leaf(span_of(n.range)))
+            (value, Node::leaf(span_of(n.range)))
         }
         Ast::Array(a) => {
             let span = span_of(a.range);
+            let mark = spans.mark();
+            spans.reserve(a.elements.len());
             let mut items = Vec::with_capacity(a.elements.len());
-            let mut spans = Vec::with_capacity(a.elements.len());
             for element in a.elements {
-                let (v, s) = convert(element, at, lines, text)?;
+                let (v, s) = convert(element, at, lines, text, spans)?;
                 items.push(v);
                 spans.push(s);
             }
-            (
-                Value::Array(items),
-                SpanNode {
-                    span,
-                    shape: Shape::Seq(spans),
-                },
-            )
+            (Value::Array(items), spans.close_seq(mark, span))
         }
         Ast::Object(o) => {
             let span = span_of(o.range);
+            let mark = spans.mark();
+            spans.reserve(o.properties.len());
             let mut members = Map::with_capacity(o.properties.len());
-            let mut spans: Vec<(String, Span, SpanNode)> = Vec::with_capacity(o.properties.len());
             for prop in o.properties {
                 let (key, key_range) = match prop.name {
                     ObjectPropName::String(s) => (s.value.into_owned(), s.range),
@@ -106,7 +105,7 @@ fn convert(
                 let key_span = span_of(key_range);
                 // The value map answers in O(1); only a duplicate pays for the scan.
                 if members.contains_key(&key)
-                    && let Some((_, first, _)) = spans.iter().find(|(k, _, _)| *k == key)
+                    && let Some(first) = spans.find_key(mark, &key)
                 {
                     let first_line = lines.line_col(text, first.start).0;
                     return Err(at(
@@ -114,17 +113,11 @@ fn convert(
                         LoadErrorKind::DuplicateKey { key, first_line },
                     ));
                 }
-                let (v, s) = convert(prop.value, at, lines, text)?;
-                members.insert(key.clone(), v);
-                spans.push((key, key_span, s));
+                let (v, s) = convert(prop.value, at, lines, text, spans)?;
+                spans.push_member(&key, key_span, s);
+                members.insert(key, v);
             }
-            (
-                Value::Object(members),
-                SpanNode {
-                    span,
-                    shape: Shape::map(spans),
-                },
-            )
+            (Value::Object(members), spans.close_map(mark, span))
         }
     })
 }

@@ -40,7 +40,7 @@ pub use lines::LineIndex;
 pub use pointer::{PointerError, parse_pointer};
 pub use span::Span;
 
-use span::SpanNode;
+use span::Spans;
 
 /// Installs a panic hook that stays quiet about panics inside the YAML compatibility
 /// parser, which the loader catches and treats as "no second opinion"; every other panic
@@ -111,8 +111,10 @@ pub struct Template {
     name: String,
     source: Arc<str>,
     format: Format,
+    // Before the value, so that it is dropped first: freeing its few large blocks after
+    // the value's many small ones makes glibc consolidate all of those at once.
+    spans: Spans,
     value: serde_json::Value,
-    spans: SpanNode,
     lines: LineIndex,
 }
 

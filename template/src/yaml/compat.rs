@@ -5,13 +5,13 @@ use serde_json::Value;
 
 use super::{Builder, Event};
 use crate::error::LoadError;
-use crate::span::SpanNode;
+use crate::span::Spans;
 
 fn position(mark: Mark) -> (usize, usize) {
     (mark.line as usize + 1, mark.column as usize)
 }
 
-pub(super) fn parse(mut builder: Builder<'_>) -> Result<(Value, SpanNode), LoadError> {
+pub(super) fn parse(mut builder: Builder<'_>) -> Result<(Value, Spans), LoadError> {
     let mut input = builder.text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);

@@ -20,7 +20,7 @@ use crate::Limits;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::lines::LineIndex;
 use crate::scalar::resolve_plain;
-use crate::span::{Shape, Span, SpanNode};
+use crate::span::{Mark, Node, Span, SpanBuilder, Spans};
 use crate::tags::{accepts_collection, long_form};
 
 const CORE_SCHEMA: &str = "tag:yaml.org,2002:";
@@ -49,16 +49,17 @@ struct CfnTag {
 }
 
 /// A collection being built. Its children wait on the builder's shared stacks (from
-/// `base` on) and move into the collection when it closes, into storage of exactly
-/// their number: collections grown child by child keep room for several, which on a
-/// file of small nested collections costs several times the file's size in memory,
-/// and the reallocations cost more time than the parse.
+/// `base` on, their spans from `mark` on) and move into the collection when it closes,
+/// into storage of exactly their number: collections grown child by child keep room
+/// for several, which on a file of small nested collections costs several times the
+/// file's size in memory, and the reallocations cost more time than the parse.
 enum Frame {
     Seq {
         start: Span,
         anchor: Option<String>,
         tag: Option<CfnTag>,
         base: usize,
+        mark: Mark,
     },
     Map {
         start: Span,
@@ -66,6 +67,7 @@ enum Frame {
         tag: Option<CfnTag>,
         base: usize,
         key_base: usize,
+        mark: Mark,
         keys: KeySet,
         key: Option<(String, Span)>,
     },
@@ -77,14 +79,14 @@ pub(super) struct Builder<'a> {
     lines: &'a LineIndex,
     limits: &'a Limits,
     stack: Vec<Frame>,
-    /// Children of the open collections, innermost last.
+    /// Children of the open collections, innermost last (their spans wait in `spans`).
     values: Vec<Value>,
-    nodes: Vec<SpanNode>,
-    /// Keys (and their spans) of the open mappings' members, innermost last.
-    keys: Vec<(String, Span)>,
-    anchors: HashMap<String, (Value, SpanNode, usize)>,
+    spans: SpanBuilder,
+    /// Keys of the open mappings' members, innermost last.
+    keys: Vec<String>,
+    anchors: HashMap<String, (Value, Node, usize)>,
     alias_nodes: usize,
-    root: Option<(Value, SpanNode)>,
+    root: Option<(Value, Node)>,
     documents: usize,
     /// The last position converted (line, column, byte offset): events come in source
     /// order, so on a long non-ASCII line the next conversion walks on from here instead
@@ -109,18 +111,18 @@ fn key_hash(key: &str) -> u64 {
 }
 
 impl KeySet {
-    /// The span of `key`'s earlier definition among `spans`, if it has one.
-    fn find(&self, key: &str, earlier: &[(String, Span)]) -> Option<Span> {
+    /// Which of the `earlier` keys is `key`, if one is.
+    fn find(&self, key: &str, earlier: &[String]) -> Option<usize> {
         if let Some(hashes) = &self.hashes
             && !hashes.contains(&key_hash(key))
         {
             return None;
         }
-        earlier.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
+        earlier.iter().position(|k| k == key)
     }
 
     /// Records `key`, which follows the members `earlier`.
-    fn add(&mut self, key: &str, earlier: &[(String, Span)]) {
+    fn add(&mut self, key: &str, earlier: &[String]) {
         match &mut self.hashes {
             Some(hashes) => {
                 hashes.insert(key_hash(key));
@@ -128,7 +130,7 @@ impl KeySet {
             // Hashing begins once a scan would grow long, with every key so far.
             None if earlier.len() >= SCANNED_KEYS => {
                 let mut hashes: std::collections::HashSet<u64> =
-                    earlier.iter().map(|(k, _)| key_hash(k)).collect();
+                    earlier.iter().map(|k| key_hash(k)).collect();
                 hashes.insert(key_hash(key));
                 self.hashes = Some(hashes);
             }
@@ -142,7 +144,7 @@ pub(crate) fn parse(
     name: &str,
     lines: &LineIndex,
     limits: &Limits,
-) -> Result<(Value, SpanNode), LoadError> {
+) -> Result<(Value, Spans), LoadError> {
     match strict::parse(Builder::new(text, name, lines, limits)) {
         Err(e) if matches!(e.kind, LoadErrorKind::Syntax(_)) => {
             // Only syntax errors get a second opinion: limits and duplicate keys are
@@ -167,7 +169,7 @@ impl<'a> Builder<'a> {
             limits,
             stack: Vec::new(),
             values: Vec::new(),
-            nodes: Vec::new(),
+            spans: SpanBuilder::default(),
             keys: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
@@ -251,7 +253,7 @@ impl<'a> Builder<'a> {
             }
             Event::Scalar(text, plain, anchor, tag) => {
                 let (value, node) = self.scalar(&text, plain, tag.as_deref(), span)?;
-                self.remember(anchor, &value, &node);
+                self.remember(anchor, &value, node);
                 self.push_value(value, node, span)?;
             }
             Event::SequenceStart(anchor, tag) => {
@@ -261,6 +263,7 @@ impl<'a> Builder<'a> {
                     anchor,
                     tag,
                     base: self.values.len(),
+                    mark: self.spans.mark(),
                 };
                 self.open(frame, span)?;
             }
@@ -272,6 +275,7 @@ impl<'a> Builder<'a> {
                     tag,
                     base: self.values.len(),
                     key_base: self.keys.len(),
+                    mark: self.spans.mark(),
                     keys: KeySet::default(),
                     key: None,
                 };
@@ -283,9 +287,11 @@ impl<'a> Builder<'a> {
     }
 
     /// The finished value, once the stream has ended.
-    fn finish(self) -> Result<(Value, SpanNode), LoadError> {
-        self.root
-            .ok_or_else(|| LoadError::whole_file(self.name, LoadErrorKind::Empty))
+    fn finish(self) -> Result<(Value, Spans), LoadError> {
+        match self.root {
+            Some((value, node)) => Ok((value, self.spans.finish(node))),
+            None => Err(LoadError::whole_file(self.name, LoadErrorKind::Empty)),
+        }
     }
 
     fn error(&self, span: Span, kind: LoadErrorKind) -> LoadError {
@@ -311,17 +317,14 @@ impl<'a> Builder<'a> {
                 anchor,
                 tag,
                 base,
+                mark,
             } => {
-                let last = self.nodes[base..].last().map(|n| n.span);
+                let last = self.spans.last_span(mark);
                 let span = self.collection_span(start, end, last);
                 let items: Vec<Value> = self.values.drain(base..).collect();
-                let spans: Vec<SpanNode> = self.nodes.drain(base..).collect();
                 (
                     Value::Array(items),
-                    SpanNode {
-                        span,
-                        shape: Shape::Seq(spans),
-                    },
+                    self.spans.close_seq(mark, span),
                     anchor,
                     tag,
                 )
@@ -332,6 +335,7 @@ impl<'a> Builder<'a> {
                 tag,
                 base,
                 key_base,
+                mark,
                 key,
                 ..
             } => {
@@ -341,35 +345,26 @@ impl<'a> Builder<'a> {
                         self.error(key_span, LoadErrorKind::Syntax("key without value".into()))
                     );
                 }
-                let last = self.nodes[base..].last().map(|n| n.span);
+                let last = self.spans.last_span(mark);
                 let span = self.collection_span(start, end, last);
-                let keys: Vec<(String, Span)> = self.keys.drain(key_base..).collect();
-                let members: Map<String, Value> = keys
-                    .iter()
-                    .map(|(k, _)| k.clone())
+                let members: Map<String, Value> = self
+                    .keys
+                    .drain(key_base..)
                     .zip(self.values.drain(base..))
-                    .collect();
-                let spans: Vec<(String, Span, SpanNode)> = keys
-                    .into_iter()
-                    .zip(self.nodes.drain(base..))
-                    .map(|((k, s), n)| (k, s, n))
                     .collect();
                 (
                     Value::Object(members),
-                    SpanNode {
-                        span,
-                        shape: Shape::map(spans),
-                    },
+                    self.spans.close_map(mark, span),
                     anchor,
                     tag,
                 )
             }
         };
         let (value, node) = match tag {
-            Some(tag) => wrap(tag, value, node),
+            Some(tag) => self.wrap(tag, value, node),
             None => (value, node),
         };
-        self.remember(anchor, &value, &node);
+        self.remember(anchor, &value, node);
         let span = node.span;
         self.push_value(value, node, span)
     }
@@ -391,15 +386,15 @@ impl<'a> Builder<'a> {
         span
     }
 
-    fn remember(&mut self, anchor: Option<String>, value: &Value, node: &SpanNode) {
+    fn remember(&mut self, anchor: Option<String>, value: &Value, node: Node) {
         if let Some(anchor) = anchor {
-            self.anchors
-                .insert(anchor, (value.clone(), node.clone(), node.count()));
+            let count = self.spans.count(node);
+            self.anchors.insert(anchor, (value.clone(), node, count));
         }
     }
 
     /// Adds a finished node to the collection being built, or makes it the root.
-    fn push_value(&mut self, value: Value, node: SpanNode, span: Span) -> Result<(), LoadError> {
+    fn push_value(&mut self, value: Value, node: Node, span: Span) -> Result<(), LoadError> {
         let Some(top) = self.stack.last_mut() else {
             self.root = Some((value, node));
             return Ok(());
@@ -407,11 +402,12 @@ impl<'a> Builder<'a> {
         match top {
             Frame::Seq { .. } => {
                 self.values.push(value);
-                self.nodes.push(node);
+                self.spans.push(node);
                 Ok(())
             }
             Frame::Map {
                 key_base,
+                mark,
                 keys,
                 key,
                 ..
@@ -426,7 +422,10 @@ impl<'a> Builder<'a> {
                         }
                         _ => return Err(self.error(span, LoadErrorKind::ComplexKey)),
                     };
-                    if let Some(first) = keys.find(&key_text, &self.keys[*key_base..]) {
+                    if let Some(first) = keys
+                        .find(&key_text, &self.keys[*key_base..])
+                        .and_then(|i| self.spans.key_span(*mark, i))
+                    {
                         let first_line = self.lines.line_col(self.text, first.start).0;
                         return Err(self.error(
                             span,
@@ -441,9 +440,9 @@ impl<'a> Builder<'a> {
                 }
                 Some((k, key_span)) => {
                     keys.add(&k, &self.keys[*key_base..]);
-                    self.keys.push((k, key_span));
+                    self.spans.push_member(&k, key_span, node);
+                    self.keys.push(k);
                     self.values.push(value);
-                    self.nodes.push(node);
                     Ok(())
                 }
             },
@@ -511,13 +510,13 @@ impl<'a> Builder<'a> {
     }
 
     fn scalar(
-        &self,
+        &mut self,
         text: &str,
         plain: bool,
         tag: Option<&str>,
         span: Span,
-    ) -> Result<(Value, SpanNode), LoadError> {
-        let node = SpanNode::leaf(span);
+    ) -> Result<(Value, Node), LoadError> {
+        let node = Node::leaf(span);
         let Some(tag) = tag else {
             let value = if plain {
                 resolve_plain(text)
@@ -542,11 +541,11 @@ impl<'a> Builder<'a> {
                     },
                 ));
             };
-            let parts = SpanNode {
-                span,
-                shape: Shape::Seq(vec![SpanNode::leaf(span), SpanNode::leaf(span)]),
-            };
-            return Ok(wrap(
+            let mark = self.spans.mark();
+            self.spans.push(Node::leaf(span));
+            self.spans.push(Node::leaf(span));
+            let parts = self.spans.close_seq(mark, span);
+            return Ok(self.wrap(
                 cfn,
                 Value::Array(vec![resource.into(), attribute.into()]),
                 parts,
@@ -554,7 +553,18 @@ impl<'a> Builder<'a> {
         } else {
             Value::String(text.to_string())
         };
-        Ok(wrap(cfn, arg, node))
+        Ok(self.wrap(cfn, arg, node))
+    }
+
+    /// Wraps a tagged node in its long form: `!Sub x` becomes `{"Fn::Sub": x}`. Both the
+    /// synthetic mapping and its member carry the tagged node's span.
+    fn wrap(&mut self, tag: CfnTag, value: Value, node: Node) -> (Value, Node) {
+        let span = node.span;
+        let mark = self.spans.mark();
+        self.spans.push_member(&tag.key, span, node);
+        let mut members = Map::with_capacity(1);
+        members.insert(tag.key.into_owned(), value);
+        (Value::Object(members), self.spans.close_map(mark, span))
     }
 }
 
@@ -616,19 +626,4 @@ fn is_special_float(text: &str) -> bool {
 fn is_decimal(text: &str) -> bool {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Wraps a tagged node in its long form: `!Sub x` becomes `{"Fn::Sub": x}`. Both the
-/// synthetic mapping and its member carry the tagged node's span.
-fn wrap(tag: CfnTag, value: Value, node: SpanNode) -> (Value, SpanNode) {
-    let span = node.span;
-    let mut members = Map::with_capacity(1);
-    members.insert(tag.key.to_string(), value);
-    (
-        Value::Object(members),
-        SpanNode {
-            span,
-            shape: Shape::map(vec![(tag.key.to_string(), span, node)]),
-        },
-    )
 }

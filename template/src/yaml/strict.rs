@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{Builder, Event};
 use crate::error::LoadError;
-use crate::span::SpanNode;
+use crate::span::Spans;
 
 fn full_tag(tag: Option<&Tag>) -> Option<String> {
     tag.map(|t| format!("{}{}", t.handle, t.suffix))
@@ -15,7 +15,7 @@ fn anchor(id: usize) -> Option<String> {
     (id != 0).then(|| id.to_string())
 }
 
-pub(super) fn parse(mut builder: Builder<'_>) -> Result<(Value, SpanNode), LoadError> {
+pub(super) fn parse(mut builder: Builder<'_>) -> Result<(Value, Spans), LoadError> {
     let mut parser = Parser::new_from_str(builder.text);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
