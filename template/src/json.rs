@@ -3,6 +3,7 @@
 
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use crate::Limits;
@@ -103,19 +104,29 @@ fn convert(
                     ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
                 let key_span = span_of(key_range);
-                // The value map answers in O(1); only a duplicate pays for the scan.
-                if members.contains_key(&key)
-                    && let Some(first) = spans.find_key(mark, &key)
+                // The value map answers in O(1) (its entry, found once, is where the value
+                // goes); only a duplicate pays for the scan.
+                let entry = members.entry(key);
+                if let Entry::Occupied(seen) = &entry
+                    && let Some(first) = spans.find_key(mark, seen.key())
                 {
                     let first_line = lines.line_col(text, first.start).0;
+                    let key = seen.key().clone();
                     return Err(at(
                         key_span.start,
                         LoadErrorKind::DuplicateKey { key, first_line },
                     ));
                 }
                 let (v, s) = convert(prop.value, at, lines, text, spans)?;
-                spans.push_member(&key, key_span, s);
-                members.insert(key, v);
+                spans.push_member(entry.key(), key_span, s);
+                match entry {
+                    Entry::Vacant(e) => {
+                        e.insert(v);
+                    }
+                    Entry::Occupied(mut e) => {
+                        e.insert(v);
+                    }
+                }
             }
             (Value::Object(members), spans.close_map(mark, span))
         }

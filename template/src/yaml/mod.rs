@@ -12,7 +12,8 @@
 mod compat;
 mod strict;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
 
 use serde_json::{Map, Value};
 
@@ -99,42 +100,59 @@ pub(super) struct Builder<'a> {
 /// which only a duplicate or a collision pays for).
 #[derive(Default)]
 struct KeySet {
-    hashes: Option<std::collections::HashSet<u64>>,
+    hashes: Option<HashSet<u64, BuildHasherDefault<Prehashed>>>,
 }
 
 /// Mappings up to this many keys are scanned.
 const SCANNED_KEYS: usize = 8;
 
 fn key_hash(key: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
-impl KeySet {
-    /// Which of the `earlier` keys is `key`, if one is.
-    fn find(&self, key: &str, earlier: &[String]) -> Option<usize> {
-        if let Some(hashes) = &self.hashes
-            && !hashes.contains(&key_hash(key))
-        {
-            return None;
-        }
-        earlier.iter().position(|k| k == key)
+/// The hasher of a set of key hashes: they are hashes already, so hashing them again
+/// would only cost time.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
     }
 
-    /// Records `key`, which follows the members `earlier`.
-    fn add(&mut self, key: &str, earlier: &[String]) {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl KeySet {
+    /// Which of the `earlier` keys `key` repeats, if any; otherwise records it (hashed
+    /// once) as the next key.
+    fn check(&mut self, key: &str, earlier: &[String]) -> Option<usize> {
         match &mut self.hashes {
             Some(hashes) => {
-                hashes.insert(key_hash(key));
+                if hashes.insert(key_hash(key)) {
+                    return None;
+                }
+                earlier.iter().position(|k| k == key)
             }
-            // Hashing begins once a scan would grow long, with every key so far.
-            None if earlier.len() >= SCANNED_KEYS => {
-                let mut hashes: std::collections::HashSet<u64> =
-                    earlier.iter().map(|k| key_hash(k)).collect();
-                hashes.insert(key_hash(key));
-                self.hashes = Some(hashes);
+            None => {
+                let found = earlier.iter().position(|k| k == key);
+                // Hashing begins once a scan would grow long, with every key so far.
+                if found.is_none() && earlier.len() >= SCANNED_KEYS {
+                    let mut hashes: HashSet<u64, BuildHasherDefault<Prehashed>> =
+                        earlier.iter().map(|k| key_hash(k)).collect();
+                    hashes.insert(key_hash(key));
+                    self.hashes = Some(hashes);
+                }
+                found
             }
-            None => {}
         }
     }
 }
@@ -423,7 +441,7 @@ impl<'a> Builder<'a> {
                         _ => return Err(self.error(span, LoadErrorKind::ComplexKey)),
                     };
                     if let Some(first) = keys
-                        .find(&key_text, &self.keys[*key_base..])
+                        .check(&key_text, &self.keys[*key_base..])
                         .and_then(|i| self.spans.key_span(*mark, i))
                     {
                         let first_line = self.lines.line_col(self.text, first.start).0;
@@ -439,7 +457,6 @@ impl<'a> Builder<'a> {
                     Ok(())
                 }
                 Some((k, key_span)) => {
-                    keys.add(&k, &self.keys[*key_base..]);
                     self.spans.push_member(&k, key_span, node);
                     self.keys.push(k);
                     self.values.push(value);
