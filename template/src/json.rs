@@ -83,22 +83,20 @@ fn convert(
         }
         Ast::Array(a) => {
             let span = span_of(a.range);
-            let mark = spans.mark();
-            spans.reserve(a.elements.len());
+            let slots = spans.seq_slots(a.elements.len());
             let mut items = Vec::with_capacity(a.elements.len());
-            for element in a.elements {
+            for (i, element) in a.elements.into_iter().enumerate() {
                 let (v, s) = convert(element, at, lines, text, spans)?;
                 items.push(v);
-                spans.push(s);
+                spans.set_item(slots, i, s);
             }
-            (Value::Array(items), spans.close_seq(mark, span))
+            (Value::Array(items), spans.close_seq_slots(slots, span))
         }
         Ast::Object(o) => {
             let span = span_of(o.range);
-            let mark = spans.mark();
-            spans.reserve(o.properties.len());
+            let slots = spans.map_slots(o.properties.len());
             let mut members = Map::with_capacity(o.properties.len());
-            for prop in o.properties {
+            for (i, prop) in o.properties.into_iter().enumerate() {
                 let (key, key_range) = match prop.name {
                     ObjectPropName::String(s) => (s.value.into_owned(), s.range),
                     ObjectPropName::Word(w) => (w.value.to_string(), w.range),
@@ -108,7 +106,7 @@ fn convert(
                 // goes); only a duplicate pays for the scan.
                 let entry = members.entry(key);
                 if let Entry::Occupied(seen) = &entry
-                    && let Some(first) = spans.find_key(mark, seen.key())
+                    && let Some(first) = spans.find_member(slots, i, seen.key())
                 {
                     let first_line = lines.line_col(text, first.start).0;
                     let key = seen.key().clone();
@@ -118,7 +116,7 @@ fn convert(
                     ));
                 }
                 let (v, s) = convert(prop.value, at, lines, text, spans)?;
-                spans.push_member(entry.key(), key_span, s);
+                spans.set_member(slots, i, entry.key(), key_span, s);
                 match entry {
                     Entry::Vacant(e) => {
                         e.insert(v);
@@ -128,7 +126,7 @@ fn convert(
                     }
                 }
             }
-            (Value::Object(members), spans.close_map(mark, span))
+            (Value::Object(members), spans.close_map_slots(slots, span))
         }
     })
 }

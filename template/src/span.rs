@@ -278,6 +278,13 @@ impl Spans {
     }
 }
 
+/// Where a collection's children sit in the flat storage, when it was made room for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slots {
+    first: usize,
+    len: usize,
+}
+
 /// Where a collection's children start on the builder's pending stacks.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mark {
@@ -324,26 +331,9 @@ impl SpanBuilder {
         self.pending_keys.get(mark.keys + i).map(|k| k.2)
     }
 
-    /// The span of the first member so far named `key` of the mapping opened at `mark`.
-    pub fn find_key(&self, mark: Mark, key: &str) -> Option<Span> {
-        let keys = &self.storage.keys;
-        self.pending_keys
-            .get(mark.keys..)?
-            .iter()
-            .find(|&&(start, end, _)| keys.get(start..end) == Some(key))
-            .map(|k| k.2)
-    }
-
     /// The span of the last child so far of the collection opened at `mark`.
     pub fn last_span(&self, mark: Mark) -> Option<Span> {
         self.pending.get(mark.nodes..)?.last().map(|n| n.span)
-    }
-
-    /// Makes room for `n` more children of the collection being read, when the parser
-    /// knows how many there are: growing by doubling copies a large collection's nodes
-    /// several times, and the freed blocks make the allocator consolidate.
-    pub fn reserve(&mut self, n: usize) {
-        self.pending.reserve(n);
     }
 
     /// Closes the sequence opened at `mark`.
@@ -378,10 +368,18 @@ impl SpanBuilder {
                 });
         s.members.extend(members);
         let len = s.members.len() - first;
+        self.map_node(first, len, span)
+    }
+
+    /// The node of the mapping whose members are `members[first..first + len]`, with
+    /// its index when it is large.
+    fn map_node(&mut self, first: usize, len: usize, span: Span) -> Node {
+        let s = &mut self.storage;
         let order = s.order.len();
         if indexed(len) {
-            let keys: Vec<&str> = s.members[first..].iter().map(|m| s.key(m)).collect();
-            let mut sorted: Vec<u32> = (0..len as u32).collect();
+            let members = s.members.get(first..first + len).unwrap_or_default();
+            let keys: Vec<&str> = members.iter().map(|m| s.key(m)).collect();
+            let mut sorted: Vec<u32> = (0..keys.len() as u32).collect();
             sorted.sort_unstable_by(|&a, &b| keys[a as usize].cmp(keys[b as usize]));
             s.order.extend(sorted);
         }
@@ -389,6 +387,85 @@ impl SpanBuilder {
             span,
             shape: Flat::Map { first, len, order },
         }
+    }
+
+    /// Room in the flat storage for the `len` items of a sequence whose length the
+    /// parser knows before reading them (JSON): each is written in place once read,
+    /// instead of waiting on the shared stack and moving when the sequence closes,
+    /// which for a long one touches twice the memory.
+    pub fn seq_slots(&mut self, len: usize) -> Slots {
+        let first = self.storage.items.len();
+        let empty = Node::leaf(Span::default());
+        self.storage.items.resize(first + len, empty);
+        Slots { first, len }
+    }
+
+    /// Item `i` of a sequence made with [`SpanBuilder::seq_slots`].
+    pub fn set_item(&mut self, slots: Slots, i: usize, node: Node) {
+        if i < slots.len
+            && let Some(slot) = self.storage.items.get_mut(slots.first + i)
+        {
+            *slot = node;
+        }
+    }
+
+    /// Closes a sequence made with [`SpanBuilder::seq_slots`].
+    pub fn close_seq_slots(&self, slots: Slots, span: Span) -> Node {
+        Node {
+            span,
+            shape: Flat::Seq {
+                first: slots.first,
+                len: slots.len,
+            },
+        }
+    }
+
+    /// Room for the `len` members of a mapping whose size the parser knows (as
+    /// [`SpanBuilder::seq_slots`]).
+    pub fn map_slots(&mut self, len: usize) -> Slots {
+        let first = self.storage.members.len();
+        let empty = Member {
+            key_start: 0,
+            key_end: 0,
+            key_span: Span::default(),
+            node: Node::leaf(Span::default()),
+        };
+        self.storage.members.resize(first + len, empty);
+        Slots { first, len }
+    }
+
+    /// Member `i` of a mapping made with [`SpanBuilder::map_slots`].
+    pub fn set_member(&mut self, slots: Slots, i: usize, key: &str, key_span: Span, node: Node) {
+        let key_start = self.storage.keys.len();
+        self.storage.keys.push_str(key);
+        let key_end = self.storage.keys.len();
+        if i < slots.len
+            && let Some(slot) = self.storage.members.get_mut(slots.first + i)
+        {
+            *slot = Member {
+                key_start,
+                key_end,
+                key_span,
+                node,
+            };
+        }
+    }
+
+    /// The key span of the first of the `filled` members so far of a mapping made with
+    /// [`SpanBuilder::map_slots`] whose key is `key`.
+    pub fn find_member(&self, slots: Slots, filled: usize, key: &str) -> Option<Span> {
+        let s = &self.storage;
+        let filled = filled.min(slots.len);
+        s.members
+            .get(slots.first..slots.first + filled)?
+            .iter()
+            .find(|m| s.key(m) == key)
+            .map(|m| m.key_span)
+    }
+
+    /// Closes a mapping made with [`SpanBuilder::map_slots`].
+    pub fn close_map_slots(&mut self, slots: Slots, span: Span) -> Node {
+        self.map_node(slots.first, slots.len, span)
     }
 
     /// Number of nodes in the subtree of `node` (for alias expansion limits).
