@@ -46,11 +46,18 @@ impl LineIndex {
     /// The offset of (1-based `line`, 0-based `col`) when that line is ASCII and the
     /// column falls inside it (its line break included); `None` otherwise.
     pub(crate) fn ascii_offset(&self, line: usize, col: usize) -> Option<usize> {
+        let (start, next) = self.ascii_line(line)?;
+        let offset = start.checked_add(col)?;
+        (offset < next).then_some(offset)
+    }
+
+    /// Where 1-based `line` starts and the next begins (`usize::MAX` after the last),
+    /// when the line is ASCII.
+    pub(crate) fn ascii_line(&self, line: usize) -> Option<(usize, usize)> {
         let i = line.checked_sub(1)?;
         let start = *self.starts.get(i)?;
         let next = self.starts.get(i + 1).copied().unwrap_or(usize::MAX);
-        let offset = start.checked_add(col)?;
-        (self.ascii[i] && offset < next).then_some(offset)
+        self.ascii.get(i).copied()?.then_some((start, next))
     }
 
     /// Byte offset of 1-based `line` and 0-based character column `col` in `text`.

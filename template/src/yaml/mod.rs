@@ -93,6 +93,10 @@ pub(super) struct Builder<'a> {
     /// order, so on a long non-ASCII line the next conversion walks on from here instead
     /// of from the line's start.
     cursor: std::cell::Cell<(usize, usize, usize)>,
+    /// The ASCII line of the last conversion: its number, start, and the bound below
+    /// which an offset stays on it (and in the text). Most events sit on the line of the
+    /// one before, so most conversions are one addition.
+    ascii_line: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// Finds duplicate keys of one mapping in O(1) per key: small mappings by a scan of their
@@ -194,6 +198,7 @@ impl<'a> Builder<'a> {
             root: None,
             documents: 0,
             cursor: std::cell::Cell::new((1, 0, 0)),
+            ascii_line: std::cell::Cell::new((0, 0, 0)),
         }
     }
 
@@ -209,9 +214,7 @@ impl<'a> Builder<'a> {
 
     /// The byte offset of a (1-based line, 0-based character column) position.
     fn offset(&self, line: usize, col: usize) -> usize {
-        if let Some(offset) = self.lines.ascii_offset(line, col)
-            && offset <= self.text.len()
-        {
+        if let Some(offset) = self.ascii_offset(line, col) {
             return offset;
         }
         let (at_line, at_col, at_byte) = self.cursor.get();
@@ -226,6 +229,19 @@ impl<'a> Builder<'a> {
         };
         self.cursor.set((line, col, offset));
         offset
+    }
+
+    /// The offset of a position on an ASCII line (inside the text), if it is on one.
+    fn ascii_offset(&self, line: usize, col: usize) -> Option<usize> {
+        let (cached, mut start, mut limit) = self.ascii_line.get();
+        if cached != line {
+            let (line_start, next) = self.lines.ascii_line(line)?;
+            start = line_start;
+            limit = next.min(self.text.len().saturating_add(1));
+            self.ascii_line.set((line, start, limit));
+        }
+        let offset = start.checked_add(col)?;
+        (offset < limit).then_some(offset)
     }
 
     /// A syntax error at a (1-based line, 0-based character column) position.
