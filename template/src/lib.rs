@@ -111,11 +111,12 @@ pub struct Template {
     name: String,
     source: Arc<str>,
     format: Format,
-    // Before the value, so that it is dropped first: freeing its few large blocks after
-    // the value's many small ones makes glibc consolidate all of those at once.
     spans: Spans,
-    value: serde_json::Value,
     lines: LineIndex,
+    // Last, so that it is dropped last: freeing a large block (the spans, the line index)
+    // after the value's many small ones makes glibc consolidate all of those on the spot,
+    // a walk over the whole freed value that costs as much as a tenth of the load.
+    value: serde_json::Value,
 }
 
 impl Template {
