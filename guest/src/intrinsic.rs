@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::pointer::{self, escape};
+use crate::pointer::escape;
 
 /// An intrinsic function call, as found in canonical (long-form) JSON.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,15 +119,22 @@ pub struct Reference {
 /// `pointer`. `Fn::Sub` local variables and `${!Literal}` escapes are not references.
 pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
     let mut out = Vec::new();
-    // Explicit stack: templates can nest deeply and guests have small stacks.
-    let mut stack = vec![(value, pointer.to_string())];
-    while let Some((value, pointer)) = stack.pop() {
+    // The walk visits every container but finds few references: each container gets a
+    // step in `trail` (its parent's index and its own token), and a pointer is written
+    // only where a reference is. Explicit stack: templates can nest deeply and guests
+    // have small stacks.
+    let mut trail = Trail {
+        base: pointer,
+        steps: vec![(usize::MAX, Token::Base)],
+    };
+    let mut stack = vec![(value, 0usize)];
+    while let Some((value, at)) = stack.pop() {
         match Intrinsic::parse(value) {
             Some(Intrinsic::Ref(target)) => out.push(Reference {
                 target: target.to_string(),
                 attribute: None,
                 kind: ReferenceKind::Ref,
-                pointer: format!("{pointer}/Ref"),
+                pointer: trail.pointer(at, "/Ref"),
                 highlight: None,
             }),
             Some(Intrinsic::GetAtt {
@@ -138,7 +145,7 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
                     target: resource.to_string(),
                     attribute: attribute.map(str::to_string),
                     kind: ReferenceKind::GetAtt,
-                    pointer: format!("{pointer}/Fn::GetAtt"),
+                    pointer: trail.pointer(at, "/Fn::GetAtt"),
                     highlight: None,
                 });
                 // A computed attribute name may itself reference something.
@@ -146,54 +153,60 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
                     && let Some(attr) = items.get(1)
                     && !attr.is_string()
                 {
-                    stack.push((attr, format!("{pointer}/Fn::GetAtt/1")));
+                    let getatt = trail.push(at, Token::Key("Fn::GetAtt"));
+                    stack.push((attr, trail.push(getatt, Token::Index(1))));
                 }
             }
             Some(Intrinsic::Sub {
                 template,
                 variables,
             }) => {
-                let at = if variables.is_some() || value["Fn::Sub"].is_array() {
-                    format!("{pointer}/Fn::Sub/0")
+                let suffix = if variables.is_some() || value["Fn::Sub"].is_array() {
+                    "/Fn::Sub/0"
                 } else {
-                    format!("{pointer}/Fn::Sub")
+                    "/Fn::Sub"
                 };
-                for (name, placeholder) in placeholders(template) {
-                    if variables.is_some_and(|v| v.contains_key(name)) {
-                        continue;
+                let mut found = placeholders(template)
+                    .into_iter()
+                    .filter(|(name, _)| !variables.is_some_and(|v| v.contains_key(*name)))
+                    .peekable();
+                if found.peek().is_some() {
+                    let at = trail.pointer(at, suffix);
+                    for (name, placeholder) in found {
+                        let (target, attribute) = match name.split_once('.') {
+                            Some((t, a)) => (t, Some(a.to_string())),
+                            None => (name, None),
+                        };
+                        out.push(Reference {
+                            target: target.to_string(),
+                            attribute,
+                            kind: ReferenceKind::Sub,
+                            pointer: at.clone(),
+                            highlight: Some(placeholder.to_string()),
+                        });
                     }
-                    let (target, attribute) = match name.split_once('.') {
-                        Some((t, a)) => (t, Some(a.to_string())),
-                        None => (name, None),
-                    };
-                    out.push(Reference {
-                        target: target.to_string(),
-                        attribute,
-                        kind: ReferenceKind::Sub,
-                        pointer: at.clone(),
-                        highlight: Some(placeholder.to_string()),
-                    });
                 }
                 if let Some(vars) = variables {
+                    let sub = trail.push(at, Token::Key("Fn::Sub"));
+                    let vars_at = trail.push(sub, Token::Index(1));
                     for (k, v) in vars {
-                        stack.push((v, format!("{pointer}/Fn::Sub/1/{}", escape(k))));
+                        stack.push((v, trail.push(vars_at, Token::Key(k))));
                     }
                 }
             }
-            // Scalars hold no reference: only containers are visited (and given a
-            // pointer).
+            // Scalars hold no reference: only containers are visited.
             _ => match value {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate().rev() {
                         if is_container(item) {
-                            stack.push((item, pointer::item(&pointer, i)));
+                            stack.push((item, trail.push(at, Token::Index(i))));
                         }
                     }
                 }
                 Value::Object(map) => {
                     for (k, v) in map.iter().rev() {
                         if is_container(v) {
-                            stack.push((v, pointer::member(&pointer, k)));
+                            stack.push((v, trail.push(at, Token::Key(k))));
                         }
                     }
                 }
@@ -202,6 +215,55 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
         }
     }
     out
+}
+
+/// One reference token of a path the walk of [`references`] took.
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    /// The pointer the walk started at.
+    Base,
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The paths a walk took, as a tree of steps: (parent's index, token).
+struct Trail<'a> {
+    base: &'a str,
+    steps: Vec<(usize, Token<'a>)>,
+}
+
+impl<'a> Trail<'a> {
+    /// Records the step from `parent` by `token`; returns its index.
+    fn push(&mut self, parent: usize, token: Token<'a>) -> usize {
+        self.steps.push((parent, token));
+        self.steps.len() - 1
+    }
+
+    /// The pointer of step `at`, followed by `suffix` (already escaped).
+    fn pointer(&self, at: usize, suffix: &str) -> String {
+        let mut tokens = Vec::new();
+        let mut i = at;
+        while let Some(&(parent, token)) = self.steps.get(i) {
+            tokens.push(token);
+            i = parent;
+        }
+        let mut out = self.base.to_string();
+        for token in tokens.into_iter().rev() {
+            match token {
+                Token::Base => {}
+                Token::Key(k) => {
+                    out.push('/');
+                    out.push_str(&escape(k));
+                }
+                Token::Index(n) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "/{n}");
+                }
+            }
+        }
+        out.push_str(suffix);
+        out
+    }
 }
 
 fn is_container(value: &Value) -> bool {
