@@ -329,6 +329,30 @@ mod tests {
     }
 
     #[test]
+    fn pointers_escape_keys_at_every_depth_and_follow_computed_attributes() {
+        let value = json!({
+            "a/b": [{"t~x": [[{"Ref": "Deep"}]]}],
+            "G": {"Fn::GetAtt": ["Res", {"Ref": "AttrParam"}]},
+            "S": {"Fn::Sub": ["${V}", {"k/1": {"Fn::GetAtt": "R.Arn"}}]}
+        });
+        let refs = references(&value, "");
+        let summary: Vec<_> = refs
+            .iter()
+            .map(|r| (r.target.as_str(), r.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Deep", "/a~1b/0/t~0x/0/0/Ref"),
+                ("Res", "/G/Fn::GetAtt"),
+                ("AttrParam", "/G/Fn::GetAtt/1/Ref"),
+                ("V", "/S/Fn::Sub/0"),
+                ("R", "/S/Fn::Sub/1/k~11/Fn::GetAtt"),
+            ]
+        );
+    }
+
+    #[test]
     fn placeholders_skip_literals_and_survive_unclosed() {
         assert_eq!(placeholders("a${B}c${!D}${E"), [("B", "${B}")]);
     }
