@@ -482,6 +482,37 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// The violation of a member `key` (at `member`, property path `child`) that the
+    /// schema's `properties` do not name, with the closest name as a suggestion.
+    fn unknown_property(
+        props: Option<&serde_json::Map<String, Value>>,
+        key: &str,
+        member: &str,
+        child: &str,
+    ) -> Violation {
+        let names: Vec<&str> = props
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let hint = crate::suggest(key, names.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                if names.is_empty() || names.len() > 12 {
+                    String::new()
+                } else {
+                    format!("; expected one of `{}`", names.join("`, `"))
+                }
+            });
+        Violation {
+            kind: Kind::UnknownProperty,
+            pointer: member.to_string(),
+            message: format!("`{child}` is not a known property{hint}"),
+            highlight: Some(key.to_string()),
+            resolved: false,
+        }
+    }
+
     fn object(
         &self,
         root: &Value,
@@ -494,16 +525,30 @@ impl<'t> Walker<'t> {
         let Some(schema) = deref(root, schema) else {
             return;
         };
-        // A member whose value is null is not set, as cfn-lint and CloudFormation read it.
+        let props = schema.get("properties").and_then(Value::as_object);
+        let patterns = schema.get("patternProperties").and_then(Value::as_object);
+        let additional = schema.get("additionalProperties");
+        // A member whose value is null is not set, as cfn-lint and CloudFormation read
+        // it: its value is not judged and it does not count as present. Its name still
+        // is: a misspelt key is a mistake whatever follows it.
+        for (key, _, member) in entries.iter().filter(|(_, v, _)| v.is_null()) {
+            let known = props.is_some_and(|p| p.contains_key(*key))
+                || patterns
+                    .into_iter()
+                    .flatten()
+                    .any(|(p, _)| pattern::compiled(p).is_none_or(|r| r.is_match(key)))
+                || !matches!(additional, Some(Value::Bool(false)))
+                || (self.sam.get() && path != "Properties");
+            if !known {
+                out.push(Self::unknown_property(props, key, member, &join(path, key)));
+            }
+        }
         let entries: Vec<(&'t str, &'t Value, String)> = entries
             .iter()
             .filter(|(_, v, _)| !v.is_null())
             .cloned()
             .collect();
         let entries = entries.as_slice();
-        let props = schema.get("properties").and_then(Value::as_object);
-        let patterns = schema.get("patternProperties").and_then(Value::as_object);
-        let additional = schema.get("additionalProperties");
         for (key, value, member) in entries {
             let child = join(path, key);
             if let Some(s) = props.and_then(|p| p.get(*key)) {
@@ -525,27 +570,7 @@ impl<'t> Walker<'t> {
             match additional {
                 Some(Value::Bool(false)) if self.sam.get() && path != "Properties" => {}
                 Some(Value::Bool(false)) => {
-                    let names: Vec<&str> = props
-                        .into_iter()
-                        .flatten()
-                        .map(|(k, _)| k.as_str())
-                        .collect();
-                    let hint = crate::suggest(key, names.iter().copied())
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| {
-                            if names.is_empty() || names.len() > 12 {
-                                String::new()
-                            } else {
-                                format!("; expected one of `{}`", names.join("`, `"))
-                            }
-                        });
-                    out.push(Violation {
-                        kind: Kind::UnknownProperty,
-                        pointer: member.clone(),
-                        message: format!("`{child}` is not a known property{hint}"),
-                        highlight: Some(key.to_string()),
-                        resolved: false,
-                    });
+                    out.push(Self::unknown_property(props, key, member, &child));
                 }
                 Some(s @ Value::Object(_)) => self.value(root, s, value, member, &child, out),
                 _ => {}

@@ -49,4 +49,9 @@ mod tests {
     fn snapshot() {
         insta::assert_snapshot!(render_rule("SCH002", "tests/fixtures/sch002.yaml"));
     }
+
+    #[test]
+    fn null_values() {
+        insta::assert_snapshot!(render_rule("SCH002", "tests/fixtures/sch002_null.yaml"));
+    }
 }
