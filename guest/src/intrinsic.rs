@@ -125,9 +125,9 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
     // have small stacks.
     let mut trail = Trail {
         base: pointer,
-        steps: vec![(usize::MAX, Token::Base)],
+        steps: Vec::new(),
     };
-    let mut stack = vec![(value, 0usize)];
+    let mut stack = vec![(value, Trail::ROOT)];
     while let Some((value, at)) = stack.pop() {
         match Intrinsic::parse(value) {
             Some(Intrinsic::Ref(target)) => out.push(Reference {
@@ -220,8 +220,6 @@ pub fn references(value: &Value, pointer: &str) -> Vec<Reference> {
 /// One reference token of a path the walk of [`references`] took.
 #[derive(Clone, Copy)]
 enum Token<'a> {
-    /// The pointer the walk started at.
-    Base,
     Key(&'a str),
     Index(usize),
 }
@@ -233,6 +231,9 @@ struct Trail<'a> {
 }
 
 impl<'a> Trail<'a> {
+    /// The step of the value the walk started at, `base` itself.
+    const ROOT: usize = usize::MAX;
+
     /// Records the step from `parent` by `token`; returns its index.
     fn push(&mut self, parent: usize, token: Token<'a>) -> usize {
         self.steps.push((parent, token));
@@ -250,7 +251,6 @@ impl<'a> Trail<'a> {
         let mut out = self.base.to_string();
         for token in tokens.into_iter().rev() {
             match token {
-                Token::Base => {}
                 Token::Key(k) => {
                     out.push('/');
                     out.push_str(&escape(k));

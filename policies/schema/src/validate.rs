@@ -482,37 +482,6 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// The violation of a member `key` (at `member`, property path `child`) that the
-    /// schema's `properties` do not name, with the closest name as a suggestion.
-    fn unknown_property(
-        props: Option<&serde_json::Map<String, Value>>,
-        key: &str,
-        member: &str,
-        child: &str,
-    ) -> Violation {
-        let names: Vec<&str> = props
-            .into_iter()
-            .flatten()
-            .map(|(k, _)| k.as_str())
-            .collect();
-        let hint = crate::suggest(key, names.iter().copied())
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_else(|| {
-                if names.is_empty() || names.len() > 12 {
-                    String::new()
-                } else {
-                    format!("; expected one of `{}`", names.join("`, `"))
-                }
-            });
-        Violation {
-            kind: Kind::UnknownProperty,
-            pointer: member.to_string(),
-            message: format!("`{child}` is not a known property{hint}"),
-            highlight: Some(key.to_string()),
-            resolved: false,
-        }
-    }
-
     fn object(
         &self,
         root: &Value,
@@ -531,28 +500,15 @@ impl<'t> Walker<'t> {
         // A member whose value is null is not set, as cfn-lint and CloudFormation read
         // it: its value is not judged and it does not count as present. Its name still
         // is: a misspelt key is a mistake whatever follows it.
-        for (key, _, member) in entries.iter().filter(|(_, v, _)| v.is_null()) {
-            let known = props.is_some_and(|p| p.contains_key(*key))
-                || patterns
-                    .into_iter()
-                    .flatten()
-                    .any(|(p, _)| pattern::compiled(p).is_none_or(|r| r.is_match(key)))
-                || !matches!(additional, Some(Value::Bool(false)))
-                || (self.sam.get() && path != "Properties");
-            if !known {
-                out.push(Self::unknown_property(props, key, member, &join(path, key)));
-            }
-        }
-        let entries: Vec<(&'t str, &'t Value, String)> = entries
-            .iter()
-            .filter(|(_, v, _)| !v.is_null())
-            .cloned()
-            .collect();
-        let entries = entries.as_slice();
         for (key, value, member) in entries {
             let child = join(path, key);
+            let judge = |s: &Value, out: &mut Vec<Violation>| {
+                if !value.is_null() {
+                    self.value(root, s, value, member, &child, out);
+                }
+            };
             if let Some(s) = props.and_then(|p| p.get(*key)) {
-                self.value(root, s, value, member, &child, out);
+                judge(s, out);
                 continue;
             }
             let matched: Vec<&Value> = patterns
@@ -563,19 +519,45 @@ impl<'t> Walker<'t> {
                 .collect();
             if !matched.is_empty() {
                 for s in matched {
-                    self.value(root, s, value, member, &child, out);
+                    judge(s, out);
                 }
                 continue;
             }
             match additional {
                 Some(Value::Bool(false)) if self.sam.get() && path != "Properties" => {}
                 Some(Value::Bool(false)) => {
-                    out.push(Self::unknown_property(props, key, member, &child));
+                    let names: Vec<&str> = props
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, _)| k.as_str())
+                        .collect();
+                    let hint = crate::suggest(key, names.iter().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_else(|| {
+                            if names.is_empty() || names.len() > 12 {
+                                String::new()
+                            } else {
+                                format!("; expected one of `{}`", names.join("`, `"))
+                            }
+                        });
+                    out.push(Violation {
+                        kind: Kind::UnknownProperty,
+                        pointer: member.clone(),
+                        message: format!("`{child}` is not a known property{hint}"),
+                        highlight: Some(key.to_string()),
+                        resolved: false,
+                    });
                 }
-                Some(s @ Value::Object(_)) => self.value(root, s, value, member, &child, out),
+                Some(s @ Value::Object(_)) => judge(s, out),
                 _ => {}
             }
         }
+        let entries: Vec<(&'t str, &'t Value, String)> = entries
+            .iter()
+            .filter(|(_, v, _)| !v.is_null())
+            .cloned()
+            .collect();
+        let entries = entries.as_slice();
         let has = |k: &str| entries.iter().any(|(key, _, _)| *key == k);
         let missing_at = |out: &mut Vec<Violation>, message: String| {
             out.push(Violation {
