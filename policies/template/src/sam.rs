@@ -83,14 +83,21 @@ pub fn generated(t: &Template, name: &str) -> bool {
     if name.starts_with("ServerlessHttpApi") {
         return t.is_sam() && has_implicit_api(t, "HttpApi", "ApiId");
     }
-    t.resources().filter(|r| r.is_sam()).any(|r| {
-        name.strip_prefix(r.id).is_some_and(|rest| {
-            GENERATED_SUFFIXES.iter().any(|s| rest.starts_with(s))
-                // `<Api><StageName>Stage`, e.g. `MyApiProdStage`.
-                || (matches!(
-                    r.ty,
-                    "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" | "AWS::Serverless::WebSocketApi"
-                ) && rest.ends_with("Stage"))
+    // The resource whose id `name` begins with is looked up by each of `name`'s prefixes
+    // (a few dozen lookups), not found by a walk of every resource: a template of many
+    // resources and many unknown names would otherwise cost their product.
+    name.char_indices().skip(1).any(|(at, _)| {
+        let (id, rest) = name.split_at(at);
+        t.resource(id).is_some_and(|r| {
+            r.is_sam()
+                && (GENERATED_SUFFIXES.iter().any(|s| rest.starts_with(s))
+                    // `<Api><StageName>Stage`, e.g. `MyApiProdStage`.
+                    || (matches!(
+                        r.ty,
+                        "AWS::Serverless::Api"
+                            | "AWS::Serverless::HttpApi"
+                            | "AWS::Serverless::WebSocketApi"
+                    ) && rest.ends_with("Stage")))
         })
     })
 }

@@ -346,7 +346,12 @@ impl LoadedPolicy {
         let started = Instant::now();
         match f(&policy, &mut store) {
             Ok(result) => {
-                tracing::trace!(policy = &*self.label, elapsed = ?started.elapsed(), "evaluated");
+                tracing::trace!(
+                    policy = &*self.label,
+                    elapsed = ?started.elapsed(),
+                    memory_mib = store.data().memory_peak() / (1024 * 1024),
+                    "evaluated"
+                );
                 store.data_mut().log_stderr();
                 if self.meta.reusable
                     && let Ok(mut pool) = self.pool.lock()

@@ -31,6 +31,8 @@ pub(crate) struct HostState {
     stderr: MemoryOutputPipe,
     /// How much of `stderr` has been passed to the log already.
     stderr_logged: usize,
+    /// The most linear memory the guest has asked for, for the evaluation's trace line.
+    memory_peak: usize,
 }
 
 impl HostState {
@@ -46,7 +48,13 @@ impl HostState {
             policy,
             stderr,
             stderr_logged: 0,
+            memory_peak: 0,
         }
+    }
+
+    /// The most linear memory the guest has grown to, in bytes.
+    pub fn memory_peak(&self) -> usize {
+        self.memory_peak
     }
 
     /// Passes what the guest wrote to standard error since the last call to the log
@@ -92,6 +100,7 @@ impl ResourceLimiter for HostState {
                 desired,
             }));
         }
+        self.memory_peak = self.memory_peak.max(desired);
         Ok(true)
     }
 
