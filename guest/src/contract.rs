@@ -99,6 +99,53 @@ impl fmt::Display for Malformed {
 
 impl std::error::Error for Malformed {}
 
+/// Bytes of text of one finding, as [`ResultLimits::max_bytes`] counts them.
+fn finding_bytes(f: &crate::Finding) -> usize {
+    f.rule.len()
+        + f.message.len()
+        + f.pointer.len()
+        + f.resource.as_ref().map_or(0, String::len)
+        + f.highlight.as_ref().map_or(0, String::len)
+}
+
+/// Cuts `report`'s findings down to those that fit `limits` (the first ones, in the
+/// policy's order) when there are more, or more bytes of them, than the limits allow,
+/// and says what was over. A policy that finds the same thing in each of thousands of
+/// resources has not broken the contract: what fits is still worth reporting, and the
+/// host says that the rest was cut. Statuses are not cut (they are bounded by the
+/// policy's rules), nor checked: [`check_report`] does that.
+pub fn fit_report(report: &mut Report, limits: &ResultLimits) -> Option<Malformed> {
+    let count = report.findings.len();
+    let bytes: usize = report.findings.iter().map(finding_bytes).sum();
+    let status_bytes: usize = report.rules.iter().map(|r| r.rule.len()).sum();
+    let budget = limits.max_bytes.saturating_sub(status_bytes);
+    if count <= limits.max_findings && bytes <= budget {
+        return None;
+    }
+    let mut used = 0;
+    let fits = report
+        .findings
+        .iter()
+        .take(limits.max_findings)
+        .take_while(|f| {
+            used += finding_bytes(f);
+            used <= budget
+        })
+        .count();
+    report.findings.truncate(fits);
+    Some(if count > limits.max_findings {
+        Malformed::TooManyFindings {
+            count,
+            limit: limits.max_findings,
+        }
+    } else {
+        Malformed::TooLarge {
+            bytes: bytes + status_bytes,
+            limit: limits.max_bytes,
+        }
+    })
+}
+
 /// Checks `report` against `limits` and the contract: counts first, then the bytes of
 /// text, then each rule id and pointer.
 pub fn check_report(report: &Report, limits: &ResultLimits) -> Result<(), Malformed> {
@@ -114,17 +161,7 @@ pub fn check_report(report: &Report, limits: &ResultLimits) -> Result<(), Malfor
             limit: limits.max_findings,
         });
     }
-    let bytes: usize = report
-        .findings
-        .iter()
-        .map(|f| {
-            f.rule.len()
-                + f.message.len()
-                + f.pointer.len()
-                + f.resource.as_ref().map_or(0, String::len)
-                + f.highlight.as_ref().map_or(0, String::len)
-        })
-        .sum::<usize>()
+    let bytes: usize = report.findings.iter().map(finding_bytes).sum::<usize>()
         + report.rules.iter().map(|r| r.rule.len()).sum::<usize>();
     if bytes > limits.max_bytes {
         return Err(Malformed::TooLarge {
@@ -276,4 +313,77 @@ pub fn decode(data: &[u8]) -> Report {
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Finding, Severity};
+
+    fn report(messages: &[&str]) -> Report {
+        Report {
+            findings: messages
+                .iter()
+                .map(|m| Finding {
+                    rule: "R1".into(),
+                    severity: Severity::Low,
+                    message: m.to_string(),
+                    resource: None,
+                    pointer: String::new(),
+                    highlight: None,
+                })
+                .collect(),
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_report_within_the_limits_is_left_whole() {
+        let mut r = report(&["a", "b"]);
+        let limits = ResultLimits {
+            max_findings: 2,
+            max_bytes: 6,
+        };
+        assert_eq!(fit_report(&mut r, &limits), None);
+        assert_eq!(r.findings.len(), 2);
+    }
+
+    #[test]
+    fn too_many_findings_keep_the_first_that_fit() {
+        let mut r = report(&["a", "b", "c"]);
+        let limits = ResultLimits {
+            max_findings: 2,
+            max_bytes: 1000,
+        };
+        assert_eq!(
+            fit_report(&mut r, &limits),
+            Some(Malformed::TooManyFindings { count: 3, limit: 2 })
+        );
+        let kept: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(kept, ["a", "b"]);
+        assert_eq!(check_report(&r, &limits), Ok(()));
+    }
+
+    #[test]
+    fn too_many_bytes_keep_the_findings_within_the_budget() {
+        // Each finding is 2 bytes of rule id and 3 of message.
+        let mut r = report(&["abc", "def", "ghi"]);
+        let limits = ResultLimits {
+            max_findings: 10,
+            max_bytes: 11,
+        };
+        assert_eq!(
+            fit_report(&mut r, &limits),
+            Some(Malformed::TooLarge {
+                bytes: 15,
+                limit: 11
+            })
+        );
+        assert_eq!(r.findings.len(), 2);
+        assert_eq!(check_report(&r, &limits), Ok(()));
+        // One finding larger than the whole budget leaves none.
+        let mut r = report(&["a very long message"]);
+        assert!(fit_report(&mut r, &limits).is_some());
+        assert!(r.findings.is_empty());
+    }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use preflight_policy::Severity;
+use preflight_policy::{Report, Severity};
 use preflight_policy::diff::ChangeSet;
 use preflight_template::{Limits, Template};
 use rayon::prelude::*;
@@ -305,16 +305,29 @@ impl Checker<'_> {
         let outcomes: Vec<(Vec<Finding>, Vec<RuleResult>)> = self
             .policies
             .par_iter()
-            .map(|policy| match evaluate::evaluate(policy, &documents) {
-                Ok(report) => {
+            .map(|policy| {
+                let judged = |report: Report| {
                     let findings = report
                         .findings
                         .into_iter()
                         .map(|f| locate(&template, policy.id(), f))
                         .collect();
                     decide::judge(policy, findings, report.rules)
+                };
+                match evaluate::evaluate(policy, &documents) {
+                    Ok(report) => judged(report),
+                    Err(e) => {
+                        let (mut findings, mut rules) =
+                            decide::policy_error(policy, &template, &e);
+                        // A report cut to fit the limits still fails closed, with what fit.
+                        if let Some(kept) = e.kept() {
+                            let (kept_findings, kept_rules) = judged(kept.clone());
+                            findings.extend(kept_findings);
+                            rules.extend(kept_rules);
+                        }
+                        (findings, rules)
+                    }
                 }
-                Err(e) => decide::policy_error(policy, &template, &e),
             })
             .collect();
         let mut findings = Vec::new();

@@ -130,10 +130,24 @@ fn network_is_denied() {
 }
 
 #[test]
-fn oversized_results_are_rejected() {
-    let (_, report) = attack("oversized", "");
+fn oversized_results_are_cut_to_the_limit_and_fail_closed() {
+    let (code, report) = attack("oversized", "");
     let message = contained(&report);
-    assert!(message.contains("over the limit"), "{message}");
+    assert!(
+        message.contains("200000 findings, over the limit of 10000")
+            && message.contains("only the first 10000 findings are reported"),
+        "{message}"
+    );
+    // The findings that fit are kept, in the policy's order, beside the error.
+    let kept: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "HOSTILE")
+        .collect();
+    assert_eq!(kept.len(), 10_000);
+    assert_eq!(kept[0]["message"], "0");
+    assert!(kept.iter().any(|f| f["message"] == "9999"));
+    assert!(!kept.iter().any(|f| f["message"] == "10000"));
+    assert_eq!(code, 1);
 }
 
 #[test]

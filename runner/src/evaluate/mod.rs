@@ -26,6 +26,16 @@ pub enum EvaluationError {
     Failed(#[from] PolicyError),
 }
 
+impl EvaluationError {
+    /// The findings that fit the result limits, when the policy reported more.
+    pub fn kept(&self) -> Option<&Report> {
+        match self {
+            EvaluationError::Failed(e) => e.kept(),
+            EvaluationError::NotLoaded(_) => None,
+        }
+    }
+}
+
 /// The documents one template is evaluated on, made once for every policy.
 pub struct Documents {
     /// The canonical JSON.

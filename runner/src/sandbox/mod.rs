@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
-use preflight_policy::contract::{Malformed, ResultLimits, check_report};
+use preflight_policy::contract::{Malformed, ResultLimits, check_report, fit_report};
 use preflight_policy::{
     Equivalent, Finding, PolicyMeta, Report, RuleInfo, RuleStatus, Severity, Status,
 };
@@ -138,6 +138,31 @@ pub enum PolicyError {
     /// The result broke the contract or the result limits.
     #[error("policy returned a malformed result: {0}")]
     Malformed(#[source] Malformed),
+    /// The result held more findings (or more bytes of them) than the limits allow; the
+    /// findings that fit, first in the policy's order, are kept, and reported beside
+    /// this error so that a large template's findings are not all lost.
+    #[error(
+        "policy reported {cut}: only the first {} findings are reported, the rest were cut",
+        kept.findings.len()
+    )]
+    Truncated {
+        /// What was over the limits.
+        #[source]
+        cut: Malformed,
+        /// The report cut down to fit.
+        kept: Box<Report>,
+    },
+}
+
+impl PolicyError {
+    /// The part of the report that fits the limits, when the error is that the report
+    /// did not.
+    pub fn kept(&self) -> Option<&Report> {
+        match self {
+            PolicyError::Truncated { kept, .. } => Some(kept),
+            _ => None,
+        }
+    }
 }
 
 /// One evaluation request, as JSON text.
@@ -440,9 +465,16 @@ impl LoadedPolicy {
                 },
             })
             .collect();
-        let report = Report { findings, rules };
+        let mut report = Report { findings, rules };
+        let cut = fit_report(&mut report, &self.limits.results);
         check_report(&report, &self.limits.results).map_err(PolicyError::Malformed)?;
-        Ok(report)
+        match cut {
+            None => Ok(report),
+            Some(cut) => Err(PolicyError::Truncated {
+                cut,
+                kept: Box::new(report),
+            }),
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use preflight_policy::permissions::{Switch, SwitchState};
 use preflight_policy::prelude::*;
@@ -62,16 +62,19 @@ impl Rule for S3PublicAccessBlock {
         let model = model(cx);
         // Per bucket: (absent?, switches turned off with their pointers), in order.
         let mut buckets: BTreeMap<usize, Bucket<'_>> = BTreeMap::new();
-        let order: Vec<&str> = cx
+        // Each bucket's place in source order, looked up per exposure (a scan of every
+        // bucket per exposure would cost their product on a large template).
+        let order: HashMap<&str, usize> = cx
             .template
             .resources_of_type("AWS::S3::Bucket")
-            .map(|r| r.id)
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
             .collect();
         for e in model.exposure() {
             if e.resource_type != "AWS::S3::Bucket" || name(e.switch).is_empty() {
                 continue;
             }
-            let Some(index) = order.iter().position(|id| *id == e.resource) else {
+            let Some(&index) = order.get(e.resource.as_str()) else {
                 continue;
             };
             let entry = buckets

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use preflight_policy::permissions::{is_no_value, render};
 use preflight_policy::prelude::*;
 
@@ -161,6 +163,15 @@ fn list(routes: &[&Route<'_>]) -> String {
 impl Rule for ApiWithoutAuthorization {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
+        // Once for the template, not once per API: a template of many APIs and many
+        // functions would otherwise pay their product.
+        let routes = routes(&t);
+        let mut by_api: HashMap<&str, Vec<&Route<'_>>> = HashMap::new();
+        for route in routes.iter().filter(|r| unauthenticated(r)) {
+            if let Some(api) = &route.api {
+                by_api.entry(api.as_str()).or_default().push(route);
+            }
+        }
         for r in t.resources_of_types(Self::META.resource_types) {
             match r.ty {
                 "AWS::ApiGateway::Method" => {
@@ -184,13 +195,15 @@ impl Rule for ApiWithoutAuthorization {
                     }
                     check_type(&t, &r, "route", out);
                 }
-                "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => check_sam_api(&t, &r, out),
+                "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {
+                    check_sam_api(&t, &r, by_api.get(r.id).map_or(&[], Vec::as_slice), out)
+                }
                 _ => {}
             }
         }
         // Events on SAM's implicit APIs.
-        for route in routes(&t) {
-            if route.api.is_some() || !unauthenticated(&route) {
+        for route in &routes {
+            if route.api.is_some() || !unauthenticated(route) {
                 continue;
             }
             let global = if route.kind == "Api" {
@@ -249,7 +262,8 @@ fn check_type(t: &Template<'_>, r: &Resource<'_>, what: &str, out: &mut Findings
     }
 }
 
-fn check_sam_api(t: &Template<'_>, api: &Resource<'_>, out: &mut Findings) {
+/// `open`: the unauthenticated routes of function events that name this API.
+fn check_sam_api(t: &Template<'_>, api: &Resource<'_>, open: &[&Route<'_>], out: &mut Findings) {
     if default_authorizer(t, api.property_path("Auth/DefaultAuthorizer")) || is_private(api) {
         return;
     }
@@ -264,11 +278,7 @@ fn check_sam_api(t: &Template<'_>, api: &Resource<'_>, out: &mut Findings) {
     } else {
         "HttpApi"
     };
-    let all = routes(t);
-    let open: Vec<&Route<'_>> = all
-        .iter()
-        .filter(|r| r.kind == kind && r.api.as_deref() == Some(api.id) && unauthenticated(r))
-        .collect();
+    let open: Vec<&Route<'_>> = open.iter().copied().filter(|r| r.kind == kind).collect();
     let body = api
         .property("DefinitionBody")
         .filter(|n| !is_no_value(n.value()));

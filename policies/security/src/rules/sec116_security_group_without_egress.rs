@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
 use crate::support::{opaque, refers_to};
@@ -41,11 +43,11 @@ declare_rule! {
 impl Rule for SecurityGroupWithoutEgress {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        let standalone: Vec<String> = t
+        let standalone: HashSet<&str> = t
             .resources_of_type("AWS::EC2::SecurityGroupEgress")
             .filter_map(|e| {
                 let group = e.property("GroupId")?;
-                refers_to(group.value()).map(str::to_string)
+                refers_to(group.value())
             })
             .collect();
         for g in t.resources_of_types(Self::META.resource_types) {
@@ -59,7 +61,7 @@ impl Rule for SecurityGroupWithoutEgress {
                     Value::Null => false,
                     _ => true,
                 });
-            if inline || standalone.iter().any(|id| id == g.id) {
+            if inline || standalone.contains(g.id) {
                 continue;
             }
             let at = g.properties().unwrap_or_else(|| g.node.clone());

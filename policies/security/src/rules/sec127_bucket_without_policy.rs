@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
 use serde_json::Value;
@@ -37,18 +39,33 @@ declare_rule! {
 impl Rule for BucketWithoutPolicy {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        let targets: Vec<&Value> = t
+        // The policies' `Bucket` values, indexed once: by the id a lone `Ref` names, by
+        // a literal name, or else as written (a scan of every policy for each bucket
+        // would cost their product on a large template).
+        let mut referenced: HashSet<&str> = HashSet::new();
+        let mut named: HashSet<&str> = HashSet::new();
+        let mut written: Vec<&Value> = Vec::new();
+        for target in t
             .resources_of_type("AWS::S3::BucketPolicy")
             .filter_map(|p| p.property("Bucket").map(|b| b.value()))
-            .collect();
+        {
+            match (target.get("Ref"), target) {
+                (Some(id), Value::Object(m)) if m.len() == 1 => {
+                    referenced.extend(id.as_str());
+                }
+                (_, Value::String(name)) => {
+                    named.insert(name);
+                }
+                _ => written.push(target),
+            }
+        }
         for b in t.resources_of_types(Self::META.resource_types) {
             let name = b.property("BucketName").map(|n| n.value());
-            let covered = targets.iter().any(|target| match target.get("Ref") {
-                Some(id) if target.as_object().is_some_and(|m| m.len() == 1) => {
-                    id.as_str() == Some(b.id)
-                }
-                _ => name == Some(*target),
-            });
+            let covered = referenced.contains(b.id)
+                || name.is_some_and(|name| match name {
+                    Value::String(s) => named.contains(s.as_str()),
+                    _ => written.contains(&name),
+                });
             if !covered {
                 out.add(
                     &b.node,

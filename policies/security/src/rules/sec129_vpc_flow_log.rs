@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
 declare_rule! {
@@ -34,12 +36,12 @@ declare_rule! {
 impl Rule for VpcFlowLog {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        let logged: Vec<&str> = t
+        let logged: HashSet<&str> = t
             .resources_of_type("AWS::EC2::FlowLog")
             .filter_map(|f| f.property("ResourceId")?.value().get("Ref")?.as_str())
             .collect();
         for vpc in t.resources_of_types(Self::META.resource_types) {
-            if !logged.contains(&vpc.id) {
+            if !logged.contains(vpc.id) {
                 out.add(
                     &vpc.node,
                     format!("VPC `{}` has no flow log in the template", vpc.id),

@@ -1,7 +1,6 @@
 use preflight_policy::prelude::*;
 
-use crate::support::refers_to;
-use serde_json::Value;
+use crate::support::PlannedStages;
 
 declare_rule! {
     /// ## What it does
@@ -38,26 +37,12 @@ declare_rule! {
     }
 }
 
-/// The `Stage` values of every `ApiStages` entry of the template's usage plans.
-fn plan_stages<'a>(t: &Template<'a>) -> Vec<&'a Value> {
-    t.resources_of_type("AWS::ApiGateway::UsagePlan")
-        .filter_map(|p| p.property("ApiStages"))
-        .flat_map(|stages| {
-            stages
-                .one_or_many()
-                .into_iter()
-                .filter_map(|s| s.get("Stage").map(|n| n.value()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 impl Rule for ApiStageUsagePlan {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        let planned = plan_stages(&t);
+        let planned = PlannedStages::of(&t);
         for s in t.resources_of_types(Self::META.resource_types) {
-            if !planned.iter().any(|v| refers_to(v) == Some(s.id)) {
+            if !planned.references(s.id) {
                 out.add(
                     &s.node,
                     format!(

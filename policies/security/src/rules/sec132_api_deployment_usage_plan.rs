@@ -1,7 +1,8 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
-use crate::support::refers_to;
-use serde_json::Value;
+use crate::support::{PlannedStages, refers_to};
 
 declare_rule! {
     /// ## What it does
@@ -39,32 +40,20 @@ declare_rule! {
     }
 }
 
-/// The `Stage` values of every `ApiStages` entry of the template's usage plans.
-fn plan_stages<'a>(t: &Template<'a>) -> Vec<&'a Value> {
-    t.resources_of_type("AWS::ApiGateway::UsagePlan")
-        .filter_map(|p| p.property("ApiStages"))
-        .flat_map(|stages| {
-            stages
-                .one_or_many()
-                .into_iter()
-                .filter_map(|s| s.get("Stage").map(|n| n.value()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 impl Rule for ApiDeploymentUsagePlan {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        let planned = plan_stages(&t);
+        let planned = PlannedStages::of(&t);
+        // Deployments that a stage in a usage plan deploys.
+        let staged: HashSet<&str> = t
+            .resources_of_type("AWS::ApiGateway::Stage")
+            .filter(|s| planned.references(s.id))
+            .filter_map(|s| refers_to(s.property("DeploymentId")?.value()))
+            .collect();
         for d in t.resources_of_types(Self::META.resource_types) {
             let covered = match d.property("StageName") {
-                Some(name) => planned.iter().any(|v| *v == name.value()),
-                None => t.resources_of_type("AWS::ApiGateway::Stage").any(|s| {
-                    s.property("DeploymentId")
-                        .is_some_and(|id| refers_to(id.value()) == Some(d.id))
-                        && planned.iter().any(|v| refers_to(v) == Some(s.id))
-                }),
+                Some(name) => planned.has_value(name.value()),
+                None => staged.contains(d.id),
             };
             if !covered {
                 out.add(

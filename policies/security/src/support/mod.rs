@@ -327,6 +327,66 @@ pub fn truthy(template: &Template<'_>, node: Option<&Node<'_>>) -> bool {
         .is_some_and(|t| t.eq_ignore_ascii_case("true"))
 }
 
+/// The `Stage` of every `ApiStages` entry of the template's usage plans, indexed once
+/// per template (a rule that scanned them for each stage or deployment would cost the
+/// product of the two on a large template).
+pub struct PlannedStages<'a> {
+    /// Logical ids of the stages referenced (`Ref` or `Fn::GetAtt`).
+    referenced: HashSet<&'a str>,
+    /// Literal stage names.
+    names: HashSet<&'a str>,
+    /// Every value that is not a literal name, by the id it refers to (if any), to be
+    /// compared as written.
+    written: std::collections::HashMap<Option<&'a str>, Vec<&'a Value>>,
+}
+
+impl<'a> PlannedStages<'a> {
+    /// The usage plans' stages of `t`.
+    pub fn of(t: &Template<'a>) -> PlannedStages<'a> {
+        let mut planned = PlannedStages {
+            referenced: HashSet::new(),
+            names: HashSet::new(),
+            written: Default::default(),
+        };
+        for stages in t
+            .resources_of_type("AWS::ApiGateway::UsagePlan")
+            .filter_map(|p| p.property("ApiStages"))
+        {
+            for stage in stages.one_or_many() {
+                let Some(value) = stage.get("Stage").map(|n| n.value()) else {
+                    continue;
+                };
+                if let Some(name) = value.as_str() {
+                    planned.names.insert(name);
+                    continue;
+                }
+                let id = refers_to(value);
+                if let Some(id) = id {
+                    planned.referenced.insert(id);
+                }
+                planned.written.entry(id).or_default().push(value);
+            }
+        }
+        planned
+    }
+
+    /// Whether a usage plan names the stage resource `id` by reference.
+    pub fn references(&self, id: &str) -> bool {
+        self.referenced.contains(id)
+    }
+
+    /// Whether a usage plan's `Stage` is written exactly as `value` (a `StageName`).
+    pub fn has_value(&self, value: &Value) -> bool {
+        match value.as_str() {
+            Some(name) => self.names.contains(name),
+            None => self
+                .written
+                .get(&refers_to(value))
+                .is_some_and(|values| values.contains(&value)),
+        }
+    }
+}
+
 /// The logical id a `Ref` or `Fn::GetAtt` (either form) names, as cfn-model resolves a
 /// reference to a resource of the template.
 pub fn refers_to(value: &Value) -> Option<&str> {
