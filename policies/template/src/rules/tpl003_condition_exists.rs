@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
 use crate::{anchor, walk};
@@ -36,9 +38,9 @@ declare_rule! {
 impl Rule for ConditionExists {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
-        let declared: Vec<&str> = t.conditions().into_iter().map(|(name, _)| name).collect();
+        let declared: HashSet<&str> = t.conditions().into_iter().map(|(name, _)| name).collect();
         let mut check = |node: &Node, used_by: &str| match node.as_str() {
-            Some(name) if declared.contains(&name) => {}
+            Some(name) if declared.contains(name) => {}
             Some(name) => {
                 anchor::value(
                     out,

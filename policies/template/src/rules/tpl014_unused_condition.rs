@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use preflight_policy::prelude::*;
 
@@ -58,12 +58,13 @@ impl Rule for UnusedCondition {
             }
         }
         let declared = t.conditions();
+        let bodies: HashMap<&str, &Node> = declared.iter().map(|(n, body)| (*n, body)).collect();
         while let Some(name) = pending.pop() {
             if !used.insert(name) {
                 continue;
             }
-            if let Some((_, body)) = declared.iter().find(|(n, _)| *n == name) {
-                pending.extend(condition_names(body.clone()));
+            if let Some(body) = bodies.get(name) {
+                pending.extend(condition_names((*body).clone()));
             }
         }
         for (name, node) in &declared {
