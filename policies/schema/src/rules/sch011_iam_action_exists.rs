@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
 use crate::data;
@@ -40,14 +42,13 @@ declare_rule! {
 
 impl Rule for IamActionExists {
     fn check(&self, cx: &Context, out: &mut Findings) {
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for s in written_statements(cx).0.iter() {
             for e in &s.actions.values {
                 let action = e.value.as_str();
-                if action == "*" || !is_literal(action) || seen.contains(&e.pointer) {
+                if action == "*" || !is_literal(action) || !seen.insert(e.pointer.clone()) {
                     continue;
                 }
-                seen.push(e.pointer.clone());
                 let Some((service, name)) = action.split_once(':') else {
                     out.add_at(
                         &e.pointer,

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::prelude::*;
 
 use crate::data;
@@ -64,7 +66,7 @@ const KNOWN: &[&str] = &[
 impl Rule for IamConditionOperator {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let meta = data::meta();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for s in written_statements(cx).0.iter() {
             for c in &s.conditions {
                 let op = c.operator.as_str();
@@ -73,10 +75,9 @@ impl Rule for IamConditionOperator {
                     .rsplit_once('/')
                     .map(|(p, _)| p)
                     .unwrap_or(&c.pointer);
-                if seen.iter().any(|p| p == at) || op.starts_with("Fn::") || op == "Ref" {
+                if op.starts_with("Fn::") || op == "Ref" || !seen.insert(at.to_string()) {
                     continue;
                 }
-                seen.push(at.to_string());
                 let ok = meta.condition_names.iter().any(|n| n == op)
                     || meta.condition_patterns.iter().any(|r| r.is_match(op));
                 if !ok {

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use preflight_policy::permissions::PolicyKind;
 use preflight_policy::prelude::*;
 
@@ -42,7 +44,7 @@ impl Rule for IamResourceArn {
         let Some(arn) = meta.arn_pattern.as_ref() else {
             return;
         };
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for s in written_statements(cx).0.iter() {
             // Services read their own resource policies (`execute-api:/*` is API
             // Gateway's shorthand); IAM's ARN rule holds for identity policies.
@@ -51,10 +53,9 @@ impl Rule for IamResourceArn {
             }
             for e in &s.resources.values {
                 let value = e.value.as_str();
-                if value.starts_with("${") || seen.contains(&e.pointer) {
+                if value.starts_with("${") || !seen.insert(e.pointer.clone()) {
                     continue;
                 }
-                seen.push(e.pointer.clone());
                 // IAM takes shortened ARNs with wildcards (`arn:aws:sns:*:*`), so only
                 // values that are no ARN at all are judged against the ARN shape.
                 let filled = fill_placeholders(value);
