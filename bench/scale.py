@@ -4,7 +4,8 @@
 Usage: bench/scale.py DIR [SIZE]   (SIZE defaults to 5 MiB minus 4 KiB, under the limit)
 Shapes (file names): many-keys.yaml/.json (one mapping with as many keys as fit),
 flow-seq.yaml/.json (one single-line flow sequence), deep.yaml (nesting to 120 levels,
-repeated), flow-nesting.yaml (nested flow collections, repeated), many-resources.yaml/.json.
+repeated), flow-nesting.yaml (nested flow collections, repeated), many-resources.yaml/.json,
+linked-resources.yaml and linked-resources-sam.yaml (resources that refer to each other).
 """
 import json
 import os
@@ -93,6 +94,108 @@ for i in counter():
     used += piece
     resources[f"Queue{i}"] = value
 write("many-resources.json", json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}))
+
+# Many resources that refer to each other, as a real stack's do: queues with dead-letter
+# queues, roles with inline policies, functions on them, a condition, outputs, and some
+# references to nothing (findings). Rules that match every resource against every other
+# one of a kind show here, not in the flat shape above.
+def linked(i):
+    return f"""  Dlq{i}:
+    Type: AWS::SQS::Queue
+  Queue{i}:
+    Type: AWS::SQS::Queue
+    Condition: IsProd
+    Properties:
+      QueueName: !Sub '${{AWS::StackName}}-q{i}'
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Dlq{i}.Arn
+        maxReceiveCount: 5
+  Role{i}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: lambda.amazonaws.com}}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: access
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage']
+                Resource: !GetAtt Queue{i}.Arn
+  Fn{i}:
+    Type: AWS::Lambda::Function
+    DependsOn: [Role{i}, Missing{i}]
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt Role{i}.Arn
+      Code: {{ZipFile: 'def handler(e, c): return e'}}
+      Environment:
+        Variables:
+          QUEUE: !Ref Queue{i}
+          STAGE: !If [IsProd, !Ref Stage, !Ref 'AWS::NoValue']
+          OTHER: !GetAtt Nowhere{i}.Arn
+"""
+
+
+# The same in SAM: functions with API and queue events, policy templates, generated
+# names (`<Function>Role`, `<Function>.Alias`), tables and queues.
+def linked_sam(i):
+    return f"""  Table{i}:
+    Type: AWS::Serverless::SimpleTable
+  Fn{i}:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Policies:
+        - DynamoDBCrudPolicy: {{TableName: !Ref Table{i}}}
+        - SQSPollerPolicy: {{QueueName: !GetAtt Q{i}.QueueName}}
+      Environment:
+        Variables:
+          TABLE: !Ref Table{i}
+          ROLE: !Ref Fn{i}Role
+          ALIAS: !Ref Fn{i}.Alias
+          GONE: !Ref Gone{i}
+      AutoPublishAlias: live
+      Events:
+        Api:
+          Type: Api
+          Properties: {{Path: /f{i}, Method: get}}
+        Queue:
+          Type: SQS
+          Properties: {{Queue: !GetAtt Q{i}.Arn, BatchSize: 10}}
+  Q{i}:
+    Type: AWS::SQS::Queue
+"""
+
+
+def linked_template(name, make, sam):
+    head = HEAD
+    if sam:
+        head += ("Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n"
+                 "    Runtime: python3.12\n    Timeout: 10\n")
+    head += ("Parameters:\n  Stage:\n    Type: String\n    Default: prod\n"
+             "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\nResources:\n")
+    body, outputs, used = [], ["Outputs:\n"], len(head) + 200
+    for i in counter():
+        part = make(i)
+        out = (f"  Out{i}:\n    Value: !GetAtt Fn{i}.Arn\n"
+               f"    Export: {{Name: !Sub '${{AWS::StackName}}-fn{i}'}}\n") if i % 10 == 0 else ""
+        if used + len(part) + len(out) > size:
+            break
+        body.append(part)
+        outputs.append(out)
+        used += len(part) + len(out)
+    write(name, head + "".join(body) + "".join(outputs))
+
+
+linked_template("linked-resources.yaml", linked, sam=False)
+linked_template("linked-resources-sam.yaml", linked_sam, sam=True)
 
 # `preflight diff` of a role whose policy has N statements, each changed (a different
 # action and bucket), for 5,000 and 20,000 statements.

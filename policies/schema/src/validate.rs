@@ -404,15 +404,6 @@ impl<'t> Walker<'t> {
         path: &str,
         out: &mut Vec<Violation>,
     ) {
-        let results: Vec<Vec<Violation>> = branches
-            .iter()
-            .map(|b| {
-                let mut found = Vec::new();
-                self.literal(root, b, value, ptr, path, &mut found);
-                found
-            })
-            .collect();
-        let passing = results.iter().filter(|r| r.is_empty()).count();
         let requirement_sets: Option<Vec<Vec<&str>>> = branches
             .iter()
             .map(|b| {
@@ -425,7 +416,25 @@ impl<'t> Walker<'t> {
                     .map(|r| r.iter().filter_map(Value::as_str).collect())
             })
             .collect();
-        if let Some(sets) = requirement_sets.filter(|_| value.is_object()) {
+        let requirement_sets = requirement_sets.filter(|_| value.is_object());
+        // SAM's schemas leave out some of the shapes SAM accepts (event types among
+        // them), so for SAM resources a value no branch fits is not judged: unless the
+        // branches are sets of required keys, nothing here can come of them.
+        if requirement_sets.is_none() && self.sam.get() {
+            return;
+        }
+        let mut results: Vec<Vec<Violation>> = Vec::with_capacity(branches.len());
+        for b in branches {
+            let mut found = Vec::new();
+            self.literal(root, b, value, ptr, path, &mut found);
+            // One fitting branch settles it, unless passing branches are counted.
+            if found.is_empty() && requirement_sets.is_none() {
+                return;
+            }
+            results.push(found);
+        }
+        let passing = results.iter().filter(|r| r.is_empty()).count();
+        if let Some(sets) = requirement_sets {
             let names: Vec<String> = sets
                 .iter()
                 .map(|s| format!("`{}`", s.join("` + `")))
@@ -447,11 +456,6 @@ impl<'t> Walker<'t> {
                     resolved: false,
                 });
             }
-            return;
-        }
-        // SAM's schemas leave out some of the shapes SAM accepts (event types among
-        // them), so for SAM resources a value no branch fits is not judged.
-        if passing > 0 || self.sam.get() {
             return;
         }
         // No branch fits: report the branch whose type fits with the fewest problems,
