@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use preflight_policy::{Report, Severity};
 use preflight_policy::diff::ChangeSet;
+use preflight_policy::{Report, Severity};
 use preflight_template::{Limits, Template};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -317,8 +317,7 @@ impl Checker<'_> {
                 match evaluate::evaluate(policy, &documents) {
                     Ok(report) => judged(report),
                     Err(e) => {
-                        let (mut findings, mut rules) =
-                            decide::policy_error(policy, &template, &e);
+                        let (mut findings, mut rules) = decide::policy_error(policy, &template, &e);
                         // A report cut to fit the limits still fails closed, with what fit.
                         if let Some(kept) = e.kept() {
                             let (kept_findings, kept_rules) = judged(kept.clone());

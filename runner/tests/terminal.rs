@@ -251,6 +251,8 @@ fn progress_bar_only_on_a_terminal() {
     let out = std::process::Command::new("script")
         .args(["-q", "-e", "-c", &command, "/dev/null"])
         .env("PREFLIGHT_CACHE_DIR", workspace().join("target/test-cache"))
+        // At once: the audit may well finish before the usual delay.
+        .env("PREFLIGHT_PROGRESS_DELAY_MS", "0")
         .output()
         .expect("script (util-linux) runs the audit on a pseudo-terminal");
     let screen = String::from_utf8_lossy(&out.stdout);
@@ -261,6 +263,7 @@ fn progress_bar_only_on_a_terminal() {
     assert!(report.is_file());
 
     let piped = preflight()
+        .env("PREFLIGHT_PROGRESS_DELAY_MS", "0")
         .args(["audit", "--sam", "off", "--format", "json", "-o"])
         .arg(&report)
         .arg(&corpus)

@@ -1,7 +1,7 @@
 //! What the SAM transform does to a template, as far as the rules need to know before
 //! the transform runs: the logical ids it generates and how `Globals` apply.
 
-use preflight_policy::{Node, Resource, Template};
+use preflight_policy::{Context, Node, Resource, Template};
 use serde_json::Value;
 
 /// The SAM transform's name.
@@ -195,7 +195,15 @@ pub fn detached_properties(ty: &str) -> &'static [&'static str] {
 
 /// Whether the template declares transforms (or uses `Fn::Transform` includes) other
 /// than SAM and `AWS::LanguageExtensions`, which may rewrite it in ways rules cannot see.
-pub fn has_foreign_transforms(t: &Template) -> bool {
+/// Worked out once per evaluation (it walks the whole template) and shared by the rules
+/// that ask.
+pub fn has_foreign_transforms(cx: &Context) -> bool {
+    struct ForeignTransforms(bool);
+    cx.cached(|cx| ForeignTransforms(foreign_transforms(&cx.template)))
+        .0
+}
+
+fn foreign_transforms(t: &Template) -> bool {
     let known = |s: &str| s == TRANSFORM || s == "AWS::LanguageExtensions";
     let declared = match t.section("Transform").map(|n| n.value()) {
         Some(Value::String(s)) => !known(s),
@@ -203,26 +211,11 @@ pub fn has_foreign_transforms(t: &Template) -> bool {
         Some(_) => true,
         None => false,
     };
-    declared || has_key_anywhere(t.root().value(), "Fn::Transform")
-}
-
-/// Whether a mapping anywhere in `value` has `key`: a walk of values only (no pointers),
-/// without recursion.
-fn has_key_anywhere(value: &Value, key: &str) -> bool {
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                if map.contains_key(key) {
-                    return true;
-                }
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    false
+    declared
+        || crate::walk::any_value(t.root().value(), |v| {
+            v.as_object()
+                .is_some_and(|m| m.contains_key("Fn::Transform"))
+        })
 }
 
 /// Whether the template declares the `AWS::LanguageExtensions` transform.

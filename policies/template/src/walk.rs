@@ -2,6 +2,7 @@
 //! small stacks, so nothing here recurses.
 
 use preflight_policy::Node;
+use serde_json::Value;
 
 /// Every node under `root` (itself included), parents before children, in source order.
 pub fn nodes(root: Node<'_>) -> Nodes<'_> {
@@ -24,6 +25,23 @@ impl<'a> Iterator for Nodes<'a> {
         self.stack[before..].reverse();
         Some(node)
     }
+}
+
+/// Whether `found` holds for any value under `value` (itself included): a walk of values
+/// only, without pointers or recursion.
+pub fn any_value(value: &Value, found: impl Fn(&Value) -> bool) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        if found(value) {
+            return true;
+        }
+        match value {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The one-key mapping `{"Fn::Name": args}` or `{"Ref": args}` that `node` is, whatever

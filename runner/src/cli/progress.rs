@@ -9,6 +9,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// How long a run goes before the bar appears.
 const DELAY: Duration = Duration::from_millis(400);
 
+/// [`DELAY`], or `PREFLIGHT_PROGRESS_DELAY_MS` when set: the tests of the bar set it to
+/// 0, so that they do not depend on how fast the machine checks their templates.
+fn delay() -> Duration {
+    std::env::var("PREFLIGHT_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(DELAY, Duration::from_millis)
+}
+
 /// Fewest templates worth a bar.
 const MIN_TEMPLATES: usize = 8;
 
@@ -16,6 +25,7 @@ const MIN_TEMPLATES: usize = 8;
 pub struct Progress {
     bar: ProgressBar,
     started: Instant,
+    delay: Duration,
     shown: OnceLock<()>,
     enabled: bool,
 }
@@ -34,6 +44,7 @@ impl Progress {
         Progress {
             bar,
             started: Instant::now(),
+            delay: delay(),
             shown: OnceLock::new(),
             enabled,
         }
@@ -45,7 +56,7 @@ impl Progress {
             return;
         }
         self.bar.inc(1);
-        if self.started.elapsed() >= DELAY {
+        if self.started.elapsed() >= self.delay {
             self.shown.get_or_init(|| {
                 self.bar.set_draw_target(ProgressDrawTarget::stderr());
             });

@@ -46,7 +46,7 @@ declare_rule! {
 
 impl Rule for UnusedParameter {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        !cx.template.parameters().is_empty() && !sam::has_foreign_transforms(&cx.template)
+        !cx.template.parameters().is_empty() && !sam::has_foreign_transforms(cx)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {

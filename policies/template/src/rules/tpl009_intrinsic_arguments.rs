@@ -90,7 +90,7 @@ impl Rule for IntrinsicArguments {
     fn check(&self, cx: &Context, out: &mut Findings) {
         let t = cx.template;
         let extensions = sam::has_language_extensions(&t);
-        let foreign = sam::has_foreign_transforms(&t);
+        let foreign = sam::has_foreign_transforms(cx);
         for section in ["Resources", "Outputs", "Conditions", "Globals", "Rules"] {
             let Some(root) = t.section(section) else {
                 continue;

@@ -37,7 +37,7 @@ declare_rule! {
 
 impl Rule for UnusedCondition {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        !cx.template.conditions().is_empty() && !sam::has_foreign_transforms(&cx.template)
+        !cx.template.conditions().is_empty() && !sam::has_foreign_transforms(cx)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {

@@ -49,7 +49,7 @@ fn literal(v: &Value) -> Option<String> {
 
 impl Rule for MappingEntryExists {
     fn applies(&self, cx: &Context, _meta: &preflight_policy::RuleMeta) -> bool {
-        !sam::has_foreign_transforms(&cx.template)
+        !sam::has_foreign_transforms(cx)
     }
 
     fn check(&self, cx: &Context, out: &mut Findings) {

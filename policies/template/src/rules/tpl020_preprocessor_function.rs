@@ -42,6 +42,15 @@ declare_rule! {
 
 impl Rule for PreprocessorFunction {
     fn check(&self, cx: &Context, out: &mut Findings) {
+        // A walk of values alone finds out whether there is anything to report; only
+        // then are nodes (which carry their pointers) walked, to place the findings.
+        if !walk::any_value(cx.template.root().value(), |v| {
+            v.as_object().is_some_and(|map| {
+                map.len() == 1 && map.keys().all(|k| walk::is_preprocessor_function(k))
+            })
+        }) {
+            return;
+        }
         for node in walk::nodes(cx.template.root()) {
             let Some(map) = node.value().as_object() else {
                 continue;
