@@ -206,3 +206,58 @@ fn arbitrary_bytes_never_panic() {
         let _ = Template::from_bytes(bytes, "fuzz.json", &Limits::default());
     }
 }
+
+#[test]
+fn large_texts_load_and_fail_as_small_ones_do() {
+    // Large texts are parsed on a thread of their own; a comment after the document makes
+    // a text large without changing its events, so each case must come out the same.
+    let padding = format!("# {}\n", "x".repeat(300 * 1024));
+    let resources = |n: usize| {
+        let mut text = String::from("Resources:\n");
+        for i in 0..n {
+            text.push_str(&format!("  R{i}: {{Type: 'AWS::SNS::Topic', N: [{i}, é, *a]}}\n"));
+        }
+        text
+    };
+    // Under the size that is parsed on a thread of its own.
+    let anchored = format!("Anchor: &a [1]\n{}", resources(2_000));
+    assert!(anchored.len() < 200 * 1024);
+    let cases = [
+        anchored.as_str(),
+        "a: 1\nb:\n  c: [1, {d: e}]\n",
+        "a: 1\n b: 2\nc: 3\n",
+        "a: 1\na: 2\n",
+        "a: *nope\n",
+        // libyaml's leniency: a flow collection's end at its key's indentation.
+        "a:\n  b: [1,\n  2\n  ]\n",
+    ];
+    for text in cases {
+        let padded = format!("{text}{padding}");
+        match (load(text), load(&padded)) {
+            (Ok(small), Ok(large)) => {
+                assert_eq!(small.value(), large.value());
+                let mut pointers = vec![String::new()];
+                while let Some(pointer) = pointers.pop() {
+                    assert_eq!(small.locate(&pointer), large.locate(&pointer), "{pointer}");
+                    let value = small.value().pointer(&pointer).unwrap();
+                    if let Some(map) = value.as_object() {
+                        pointers.extend(map.keys().map(|k| format!("{pointer}/{k}")));
+                    } else if let Some(items) = value.as_array() {
+                        pointers.extend((0..items.len()).map(|i| format!("{pointer}/{i}")));
+                    }
+                }
+            }
+            (Err(small), Err(large)) => assert_eq!(small.to_string(), large.to_string()),
+            (small, large) => panic!(
+                "{:?} differs from {:?} for {text:.40}",
+                small.err(),
+                large.err()
+            ),
+        }
+    }
+    // The builder stops at the second key while the parser is far ahead of it: the load
+    // ends with the error, not waiting on the parser.
+    let e = load(&format!("a: 1\na: 2\nAnchor: &a [1]\n{}", resources(20_000))).unwrap_err();
+    assert!(matches!(e.kind, LoadErrorKind::DuplicateKey { .. }), "{e}");
+    assert_eq!(e.line, 2);
+}
