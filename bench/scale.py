@@ -4,7 +4,9 @@
 Usage: bench/scale.py DIR [SIZE]   (SIZE defaults to 5 MiB minus 4 KiB, under the limit)
 Shapes (file names): many-keys.yaml/.json (one mapping with as many keys as fit),
 flow-seq.yaml/.json (one single-line flow sequence), deep.yaml (nesting to 120 levels,
-repeated), flow-nesting.yaml (nested flow collections, repeated), many-resources.yaml/.json,
+repeated), flow-nesting.yaml (nested flow collections, repeated), flow-seq-nesting.yaml and
+flow-map-nesting.yaml (one kind of flow collection nested), json-nesting.json (nested JSON
+objects), many-resources.yaml/.json,
 linked-resources.yaml and linked-resources-sam.yaml (resources that refer to each other).
 """
 import json
@@ -74,6 +76,18 @@ def flow_nest(k):
 
 nests = fill((flow_nest(k) for k in counter()), size - 200)
 write("flow-nesting.yaml", HEAD + "Metadata:\n" + "".join(nests) + TOPIC)
+
+# The same with one kind of collection: 120 levels of [ ... ] or of {a: ... } per item
+# (the densest shapes: a node for every one or two bytes), and nested JSON objects.
+def nest(k, opening, leaf, closing):
+    return f"  N{k}: " + opening * 120 + leaf + closing * 120 + "\n"
+
+for name, opening, leaf, closing in [("flow-seq-nesting.yaml", "[", "x", "]"),
+                                      ("flow-map-nesting.yaml", "{a: ", "x", "}")]:
+    nests = fill((nest(k, opening, leaf, closing) for k in counter()), size - 200)
+    write(name, HEAD + "Metadata:\n" + "".join(nests) + TOPIC)
+members = fill((f'"N{k}":' + '{"a":' * 120 + '"x"' + "}" * 120 + "," for k in counter()), size - 200)
+write("json-nesting.json", json.dumps(obj).replace('"Big": {}', '"Big": {' + "".join(members).rstrip(",") + "}"))
 
 # Many resources: a bucket and a queue policy-free pair, as a real (huge) stack has.
 def resource(i):

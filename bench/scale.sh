@@ -34,7 +34,7 @@ table=$work/table.md
 {
   echo "| shape | file | size | load wall / CPU | check wall / CPU (median of $runs) | check peak RSS | exit |"
   echo "|---|---|---|---|---|---|---|"
-  for f in many-keys.yaml many-keys.json flow-seq.yaml flow-seq.json deep.yaml flow-nesting.yaml many-resources.yaml many-resources.json linked-resources.yaml linked-resources-sam.yaml; do
+  for f in many-keys.yaml many-keys.json flow-seq.yaml flow-seq.json deep.yaml flow-nesting.yaml flow-seq-nesting.yaml flow-map-nesting.yaml json-nesting.json many-resources.yaml many-resources.json linked-resources.yaml linked-resources-sam.yaml; do
     path=$work/t/$f
     size=$(stat -c %s "$path")
     read -r lwall lcpu _ _ < <(measure "$loader" "$path")

@@ -1,12 +1,21 @@
 //! Loads each template named on the command line and prints how long it took, with the
 //! number of nodes (tab-separated): `bench/scale.sh` uses it to separate loading from
-//! checking.
+//! checking. It allocates as the `preflight` binary does (mimalloc, transparent huge
+//! pages off), so that its figures are the binary's.
 
 use std::time::Instant;
 
 use preflight_template::{Limits, Template};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes no pointers; it only sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let mut failed = false;
     for path in std::env::args_os().skip(1) {
         let path = std::path::PathBuf::from(path);

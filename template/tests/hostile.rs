@@ -215,7 +215,9 @@ fn large_texts_load_and_fail_as_small_ones_do() {
     let resources = |n: usize| {
         let mut text = String::from("Resources:\n");
         for i in 0..n {
-            text.push_str(&format!("  R{i}: {{Type: 'AWS::SNS::Topic', N: [{i}, é, *a]}}\n"));
+            text.push_str(&format!(
+                "  R{i}: {{Type: 'AWS::SNS::Topic', N: [{i}, é, *a]}}\n"
+            ));
         }
         text
     };
@@ -257,7 +259,11 @@ fn large_texts_load_and_fail_as_small_ones_do() {
     }
     // The builder stops at the second key while the parser is far ahead of it: the load
     // ends with the error, not waiting on the parser.
-    let e = load(&format!("a: 1\na: 2\nAnchor: &a [1]\n{}", resources(20_000))).unwrap_err();
+    let e = load(&format!(
+        "a: 1\na: 2\nAnchor: &a [1]\n{}",
+        resources(20_000)
+    ))
+    .unwrap_err();
     assert!(matches!(e.kind, LoadErrorKind::DuplicateKey { .. }), "{e}");
     assert_eq!(e.line, 2);
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{CheckOptions, check_adjust_and_report, load_config};
+use super::common::{CheckOptions, check_adjust_and_report, end_with, load_config};
 use super::{Exit, Failure};
 use crate::adopt::FindingsBaseline;
 use crate::config::SamMode;
@@ -110,7 +110,7 @@ pub fn run(args: AuditArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failu
         }
         Ok(())
     };
-    let (_, exit) = check_adjust_and_report(
+    let (report, exit) = check_adjust_and_report(
         &templates,
         sam,
         args.sam,
@@ -119,6 +119,7 @@ pub fn run(args: AuditArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failu
         builtins,
         &mut adjust,
     )?;
+    end_with(report);
     if args.write_baseline.is_some() && exit == Exit::Findings {
         return Ok(Exit::Pass);
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{CheckOptions, check_and_report, load_config};
+use super::common::{CheckOptions, check_and_report, end_with, load_config};
 use super::{Exit, Failure};
 use crate::config::SamMode;
 use crate::load::policies::BuiltinComponent;
@@ -41,6 +41,8 @@ pub fn run(args: CheckArgs, builtins: &[BuiltinComponent]) -> Result<Exit, Failu
     if templates.is_empty() {
         return Ok(Exit::Pass);
     }
-    let (_, exit) = check_and_report(&templates, sam, args.sam, &args.options, &config, builtins)?;
+    let (report, exit) =
+        check_and_report(&templates, sam, args.sam, &args.options, &config, builtins)?;
+    end_with(report);
     Ok(exit)
 }

@@ -186,6 +186,13 @@ pub fn check_adjust_and_report(
     Ok((report, exit))
 }
 
+/// Lets go of a run's report, written already, when the command ends with it: the process
+/// is about to exit, and freeing each template's tree node by node (millions of nodes in
+/// a large one) would only delay that. Nothing in a report holds a file, lock or process.
+pub fn end_with(report: RunReport) {
+    std::mem::forget(report);
+}
+
 /// Writes the report to `--output` or standard output (colour only on a terminal).
 pub fn write_report(report: &RunReport, options: &CheckOptions) -> Result<(), Failure> {
     let written = match &options.output {
