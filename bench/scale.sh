@@ -61,7 +61,9 @@ section = ("## Scale (issue 8)\n\n"
            "`bench/scale.sh`: one template per shape, each just under the 5 MiB limit "
            "(`bench/scale.py` writes them), checked from a cold process with every built-in "
            f"policy, sam off, on {sys.argv[2]} cores. Exit 1 means findings were reported "
-           "(the shapes are not clean templates); 2 would be a load error. The diff rows compare two "
+           "(the shapes are not clean templates); 2 would be a load error. The load columns time "
+           "`template/examples/load_timed` (the loader alone, allocating as the binary does) as a "
+           "whole process; the peak is the largest of the runs. The diff rows compare two "
            "templates whose role policy has N statements, every one changed.\n\n" + table + "\n")
 path = "docs/benchmarks.md"
 text = open(path).read()
