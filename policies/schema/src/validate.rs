@@ -354,17 +354,17 @@ impl<'t> Walker<'t> {
         if !schema.is_object() {
             return;
         }
-        if let Some(ts) = type_names(schema) {
-            if !ts.iter().any(|t| has_type(value, t)) {
-                out.push(Violation {
-                    kind: Kind::Type,
-                    pointer: ptr.to_string(),
-                    message: format!("`{path}` is {}, expected {}", shown(value), type_list(&ts)),
-                    highlight: text(value),
-                    resolved: false,
-                });
-                return;
-            }
+        if let Some(ts) = type_names(schema)
+            && !ts.iter().any(|t| has_type(value, t))
+        {
+            out.push(Violation {
+                kind: Kind::Type,
+                pointer: ptr.to_string(),
+                message: format!("`{path}` is {}, expected {}", shown(value), type_list(&ts)),
+                highlight: text(value),
+                resolved: false,
+            });
+            return;
         }
         match value {
             Value::Object(map) => {
