@@ -79,6 +79,17 @@ pub fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// A value of none of the types `ts` its schema allows.
+fn wrong_type(value: &Value, ptr: &str, path: &str, ts: &[&str]) -> Violation {
+    Violation {
+        kind: Kind::Type,
+        pointer: ptr.to_string(),
+        message: format!("`{path}` is {}, expected {}", shown(value), type_list(ts)),
+        highlight: text(value),
+        resolved: false,
+    }
+}
+
 fn shown(value: &Value) -> String {
     match value {
         Value::String(s) if s.chars().count() > 60 => {
@@ -357,13 +368,7 @@ impl<'t> Walker<'t> {
         if let Some(ts) = type_names(schema)
             && !ts.iter().any(|t| has_type(value, t))
         {
-            out.push(Violation {
-                kind: Kind::Type,
-                pointer: ptr.to_string(),
-                message: format!("`{path}` is {}, expected {}", shown(value), type_list(&ts)),
-                highlight: text(value),
-                resolved: false,
-            });
+            out.push(wrong_type(value, ptr, path, &ts));
             return;
         }
         match value {
@@ -475,13 +480,7 @@ impl<'t> Walker<'t> {
                         }
                     }
                 }
-                out.push(Violation {
-                    kind: Kind::Type,
-                    pointer: ptr.to_string(),
-                    message: format!("`{path}` is {}, expected {}", shown(value), type_list(&ts)),
-                    highlight: text(value),
-                    resolved: false,
-                });
+                out.push(wrong_type(value, ptr, path, &ts));
             }
         }
     }
