@@ -3,27 +3,12 @@
 //! `policy-results`, then a deterministic smoke of recombined corpus templates (`diff`)
 //! and of the limits a guest's report meets (`policy-results`).
 
-use std::path::Path;
-
+use preflight_template::fuzz::committed_inputs;
 use serde_json::{Value, json};
-
-fn inputs(target: &str) -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
-    let mut out = Vec::new();
-    for dir in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        out.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
-    }
-    out
-}
 
 #[test]
 fn diff_target() {
-    let corpus = inputs("diff");
+    let corpus = committed_inputs("diff");
     assert!(!corpus.is_empty(), "fuzz/corpus/diff has entries");
     for input in &corpus {
         preflight_policy::diff::fuzz(input);
@@ -71,7 +56,7 @@ fn diff_target() {
 #[test]
 fn policy_results_target() {
     use preflight_policy::contract::{self, Malformed, ResultLimits, check_report};
-    let corpus = inputs("policy-results");
+    let corpus = committed_inputs("policy-results");
     assert!(
         corpus.len() > 1,
         "fuzz/corpus/policy-results and its artifacts have entries"

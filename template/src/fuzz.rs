@@ -6,6 +6,23 @@
 
 use crate::{Limits, Template};
 
+/// The committed corpus entries and crash inputs of fuzz target `target`
+/// (`fuzz/corpus/<target>/`, then `fuzz/artifacts/<target>/`, each in name order), for
+/// the suites that replay them. Empty where the repository's `fuzz/` is absent.
+pub fn committed_inputs(target: &str) -> Vec<Vec<u8>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    let mut out = Vec::new();
+    for dir in ["corpus", "artifacts"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.sort();
+        out.extend(paths.iter().filter_map(|p| std::fs::read(p).ok()));
+    }
+    out
+}
+
 /// Small limits, so a fuzzer explores shapes rather than sizes.
 fn limits() -> Limits {
     Limits {

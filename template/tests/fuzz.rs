@@ -2,23 +2,8 @@
 //! input (`fuzz/corpus/<target>/`, `fuzz/artifacts/<target>/`), then a short
 //! deterministic smoke of mutated corpus entries.
 
-use std::path::Path;
-
 use preflight_template::fuzz;
-
-fn inputs(target: &str) -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
-    let mut out = Vec::new();
-    for dir in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        out.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
-    }
-    out
-}
+use preflight_template::fuzz::committed_inputs;
 
 /// xorshift: the same inputs on every run.
 struct Rng(u64);
@@ -88,7 +73,7 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 }
 
 fn replay_and_smoke(target: &str, body: fn(&[u8])) {
-    let corpus = inputs(target);
+    let corpus = committed_inputs(target);
     assert!(!corpus.is_empty(), "fuzz/corpus/{target} has entries");
     for input in &corpus {
         body(input);

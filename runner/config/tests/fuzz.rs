@@ -4,23 +4,11 @@
 
 use std::path::Path;
 
-fn inputs() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-    let mut out = Vec::new();
-    for dir in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join("config")) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
-        paths.sort();
-        out.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
-    }
-    out
-}
+use preflight_template::fuzz::committed_inputs;
 
 #[test]
 fn config_target() {
-    let corpus = inputs();
+    let corpus = committed_inputs("config");
     assert!(!corpus.is_empty(), "fuzz/corpus/config has entries");
     let mut accepted = 0;
     for input in &corpus {
