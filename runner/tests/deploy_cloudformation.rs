@@ -303,6 +303,16 @@ fn a_failed_update_is_rolled_back_and_explained_and_the_next_deploy_may_proceed(
     let project = Project::start(TEMPLATE, false);
     let (code, report, _) = project.deploy(&[]);
     assert_eq!(code, 0, "{report:#}");
+    // A verified deploy says how to check its drift: the detection, then its results.
+    let steps = report["next_steps"].to_string();
+    assert!(
+        steps.contains("detect-stack-drift --stack-name demo"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("describe-stack-resource-drifts --stack-name demo"),
+        "{steps}"
+    );
     project.python_ok(&[
         "-c",
         "import boto3; boto3.client('s3').create_bucket(Bucket='taken-too')",

@@ -243,7 +243,7 @@ fn deployed_steps(r: &DeployReport, stack: &str, steps: &mut Vec<String>) {
             ));
         }
         steps.push(format!(
-            "Check for drift later with `aws cloudformation detect-stack-drift --stack-name {stack}`."
+            "Check for drift later: `aws cloudformation detect-stack-drift --stack-name {stack}` starts a detection, then `aws cloudformation describe-stack-resource-drifts --stack-name {stack}` lists what changed outside CloudFormation."
         ));
     } else if let Some(reason) = verify.and_then(|v| v.stack.skipped.as_deref()) {
         steps.push(format!(
