@@ -139,8 +139,11 @@ fn peers(files: &[PathBuf], tools: &[&str], out_dir: &Path) -> (PeerIndex, PeerI
     (lint, validate)
 }
 
-/// The policy's findings on a file: (line, rule, message).
-fn ours(path: &Path) -> Option<(Template, Vec<(usize, String, String)>)> {
+/// A finding as the comparison sees it: (line, rule, message).
+type Found = (usize, String, String);
+
+/// The policy's findings on a file.
+fn ours(path: &Path) -> Option<(Template, Vec<Found>)> {
     let template = Template::load(path, &Limits::default()).ok()?;
     let outcome = run_template::<SchemaPolicy>(template, None, json!({"region": "us-east-1"}));
     let mut found = Vec::new();
