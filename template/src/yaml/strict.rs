@@ -6,7 +6,8 @@
 //! the slower of the two instead of their sum. Small texts, which an audit loads many of
 //! at once on every core, are parsed inline: a thread would cost more than it saves.
 
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::OnceLock;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use saphyr_parser::{Event as Saphyr, Parser, ScalarStyle, ScanError, Tag};
 use serde_json::Value;
@@ -71,35 +72,44 @@ fn next<'a>(
     }
 }
 
+/// saphyr's events of `text`, in the builder's terms.
+fn events<'a>(text: &'a str) -> impl Iterator<Item = Result<Positioned<'a>, ScanError>> {
+    let mut parser = Parser::new_from_str(text);
+    std::iter::from_fn(move || next(&mut parser))
+}
+
+/// Whether this machine has a second core for the parser's thread (asked once: the
+/// answer comes from the scheduler and cgroup files).
+fn second_core() -> bool {
+    static SECOND_CORE: OnceLock<bool> = OnceLock::new();
+    *SECOND_CORE.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
+
 pub(super) fn parse(builder: Builder<'_>) -> Result<(Value, Spans), LoadError> {
     let text = builder.text;
-    let pipelined = text.len() >= PIPELINED_BYTES
-        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !pipelined {
-        let mut parser = Parser::new_from_str(text);
-        return build(builder, std::iter::from_fn(|| next(&mut parser)));
+    if text.len() < PIPELINED_BYTES || !second_core() {
+        return build(builder, events(text));
     }
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel(BATCHES_AHEAD);
         // A thread that cannot be started leaves the parse to this one.
-        let Ok(_parser) = std::thread::Builder::new()
+        if std::thread::Builder::new()
             .name("yaml-parser".into())
             .spawn_scoped(scope, move || produce(text, &sender))
-        else {
-            let mut parser = Parser::new_from_str(text);
-            return build(builder, std::iter::from_fn(|| next(&mut parser)));
-        };
+            .is_err()
+        {
+            return build(builder, events(text));
+        }
         // When the builder stops early (a duplicate key, a limit), `receiver` is dropped
         // on return, so the parser's next send fails and its thread ends.
-        build(builder, received(receiver))
+        build(builder, receiver.into_iter().flatten())
     })
 }
 
 /// Parses `text` and sends its events in batches; a scan error ends the last batch.
 fn produce<'a>(text: &'a str, sender: &SyncSender<Vec<Result<Positioned<'a>, ScanError>>>) {
-    let mut parser = Parser::new_from_str(text);
     let mut batch = Vec::with_capacity(BATCH);
-    while let Some(event) = next(&mut parser) {
+    for event in events(text) {
         let failed = event.is_err();
         batch.push(event);
         if failed {
@@ -115,12 +125,6 @@ fn produce<'a>(text: &'a str, sender: &SyncSender<Vec<Result<Positioned<'a>, Sca
     }
     // The builder may have stopped already; then nobody waits for this batch.
     let _ = sender.send(batch);
-}
-
-fn received<'a>(
-    receiver: Receiver<Vec<Result<Positioned<'a>, ScanError>>>,
-) -> impl Iterator<Item = Result<Positioned<'a>, ScanError>> {
-    receiver.into_iter().flatten()
 }
 
 fn build<'a>(
