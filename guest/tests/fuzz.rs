@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 #[test]
 fn diff_target() {
-    let corpus = committed_inputs("diff");
+    let corpus = committed_inputs("diff").unwrap();
     assert!(!corpus.is_empty(), "fuzz/corpus/diff has entries");
     for input in &corpus {
         preflight_policy::diff::fuzz(input);
@@ -56,7 +56,7 @@ fn diff_target() {
 #[test]
 fn policy_results_target() {
     use preflight_policy::contract::{self, Malformed, ResultLimits, check_report};
-    let corpus = committed_inputs("policy-results");
+    let corpus = committed_inputs("policy-results").unwrap();
     assert!(
         corpus.len() > 1,
         "fuzz/corpus/policy-results and its artifacts have entries"

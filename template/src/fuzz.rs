@@ -8,19 +8,26 @@ use crate::{Limits, Template};
 
 /// The committed corpus entries and crash inputs of fuzz target `target`
 /// (`fuzz/corpus/<target>/`, then `fuzz/artifacts/<target>/`, each in name order), for
-/// the suites that replay them. Empty where the repository's `fuzz/` is absent.
-pub fn committed_inputs(target: &str) -> Vec<Vec<u8>> {
+/// the suites that replay them. A directory that does not exist adds nothing; one that
+/// cannot be read, or an entry of it, is an error.
+pub fn committed_inputs(target: &str) -> std::io::Result<Vec<Vec<u8>>> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
     let mut out = Vec::new();
     for dir in ["corpus", "artifacts"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
-            continue;
+        let entries = match std::fs::read_dir(root.join(dir).join(target)) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
         };
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut paths = entries
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<Vec<_>>>()?;
         paths.sort();
-        out.extend(paths.iter().filter_map(|p| std::fs::read(p).ok()));
+        for path in paths {
+            out.push(std::fs::read(path)?);
+        }
     }
-    out
+    Ok(out)
 }
 
 /// Small limits, so a fuzzer explores shapes rather than sizes.

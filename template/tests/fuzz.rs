@@ -73,7 +73,7 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 }
 
 fn replay_and_smoke(target: &str, body: fn(&[u8])) {
-    let corpus = committed_inputs(target);
+    let corpus = committed_inputs(target).unwrap();
     assert!(!corpus.is_empty(), "fuzz/corpus/{target} has entries");
     for input in &corpus {
         body(input);

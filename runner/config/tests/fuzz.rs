@@ -8,7 +8,7 @@ use preflight_template::fuzz::committed_inputs;
 
 #[test]
 fn config_target() {
-    let corpus = committed_inputs("config");
+    let corpus = committed_inputs("config").unwrap();
     assert!(!corpus.is_empty(), "fuzz/corpus/config has entries");
     let mut accepted = 0;
     for input in &corpus {
